@@ -1,0 +1,188 @@
+package dev.streamworks.common.config;
+
+import dev.streamworks.common.ops.ProgressEndpoint;
+import dev.streamworks.common.ops.ProgressReporter;
+import dev.streamworks.common.ops.StreamsState;
+import dev.streamworks.common.ops.StreamworksMetrics;
+import dev.streamworks.common.streams.StreamsSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.kafka.annotation.EnableKafkaStreams;
+import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
+import org.springframework.kafka.config.KafkaStreamsConfiguration;
+import org.springframework.kafka.config.StreamsBuilderFactoryBean;
+import org.springframework.kafka.config.StreamsBuilderFactoryBeanConfigurer;
+import org.springframework.kafka.core.KafkaAdmin;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The wiring every service shares, imported explicitly by each service's streams configuration
+ * (never applied behind its back): Streams settings, dead-letter counting, topic creation,
+ * health, metrics and the progress endpoint. A service adds a {@link ServiceDescriptor} bean and
+ * its topology.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableKafkaStreams
+@EnableConfigurationProperties(StreamworksProperties.class)
+public class StreamworksConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(StreamworksConfiguration.class);
+
+    @Bean
+    StreamworksMetrics streamworksMetrics(MeterRegistry registry) {
+        return new StreamworksMetrics(registry, Clock.systemUTC());
+    }
+
+    @Bean
+    StreamsState streamsState() {
+        return new StreamsState();
+    }
+
+    @Bean
+    HealthIndicator kafkaStreams(StreamsState state) {
+        return state.readiness();
+    }
+
+    @Bean
+    HealthIndicator kafkaStreamsLiveness(StreamsState state) {
+        return state.liveness();
+    }
+
+    /** Kafka meters that can go negative (RocksDB's open files is -1) would fail the whole scrape. */
+    @Bean
+    MeterFilter negativeKafkaMetersFilter() {
+        return MeterFilter.deny(id -> id.getName().equals("kafka.stream.state.number.open.files"));
+    }
+
+    @Bean
+    StreamsBuilderFactoryBeanConfigurer streamworksStreamsConfigurer(StreamworksProperties props,
+                                                                    StreamsState state,
+                                                                    StreamworksMetrics metrics) {
+        return factory -> {
+            Properties config = factory.getStreamsConfiguration();
+            String applicationId = config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+            // explicit spring.kafka.streams.properties.* win over the streamworks.* defaults
+            StreamsSettings.of(props, applicationId, metrics).forEach(config::putIfAbsent);
+            factory.setStreamsConfiguration(config);
+            factory.setStateListener(state);
+            factory.setLeaveGroupOnClose(props.leaveGroupOnClose());
+            factory.setStreamsUncaughtExceptionHandler(error -> {
+                log.error("Stream thread died; replacing it", error);
+                return StreamThreadExceptionResponse.REPLACE_THREAD;
+            });
+        };
+    }
+
+    @Bean
+    TopicCreator topicCreator(StreamworksProperties props, KafkaAdmin kafkaAdmin) {
+        return new TopicCreator(() -> Admin.create(kafkaAdmin.getConfigurationProperties()), props);
+    }
+
+    /** Creates missing topics before Streams starts (Streams stops on a missing source topic). */
+    @Bean
+    SmartLifecycle topicCreation(TopicCreator creator, ServiceDescriptor service,
+                                 @Qualifier(KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
+                                 KafkaStreamsConfiguration streamsConfig) {
+        String applicationId = applicationId(streamsConfig);
+        return new OneShotLifecycle(Integer.MAX_VALUE - 2000,
+                () -> creator.createMissing(creator.plan(applicationId, service), Duration.ofSeconds(60)), () -> { });
+    }
+
+    @Bean
+    ProgressReporter progressReporter(StreamsBuilderFactoryBean factory, StreamsState state,
+                                      StreamworksMetrics metrics, StreamworksProperties props,
+                                      ServiceDescriptor service,
+                                      @Qualifier(KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
+                                      KafkaStreamsConfiguration streamsConfig,
+                                      Environment environment) {
+        String applicationId = applicationId(streamsConfig);
+        return new ProgressReporter(applicationId, environment.getProperty("spring.application.name", applicationId),
+                factory::getKafkaStreams, state, metrics, service.watermarkDelay(),
+                props.progress().maxStateRows(), props.progress().fallingBehindRatio());
+    }
+
+    @Bean
+    ProgressEndpoint progressEndpoint(ProgressReporter reporter) {
+        return new ProgressEndpoint(reporter);
+    }
+
+    /** Measures progress every {@code streamworks.progress.interval}, as Spark does per trigger. */
+    @Bean
+    SmartLifecycle progressSampler(ProgressReporter reporter, StreamworksProperties props) {
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "streamworks-progress");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long interval = props.progress().interval().toMillis();
+        return new OneShotLifecycle(Integer.MAX_VALUE,
+                () -> scheduler.scheduleAtFixedRate(() -> {
+                    try {
+                        reporter.measure();
+                    } catch (RuntimeException e) {
+                        log.warn("Progress measurement failed", e);
+                    }
+                }, interval, interval, TimeUnit.MILLISECONDS),
+                scheduler::shutdownNow);
+    }
+
+    /** The Kafka Streams {@code application.id}: the {@code <service>} of the service's topic names. */
+    public static String applicationId(KafkaStreamsConfiguration streamsConfig) {
+        return streamsConfig.asProperties().getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+    }
+
+    /** A lifecycle that runs one action on start and one on stop, in a given phase. */
+    static final class OneShotLifecycle implements SmartLifecycle {
+
+        private final int phase;
+        private final Runnable onStart;
+        private final Runnable onStop;
+        private volatile boolean running;
+
+        OneShotLifecycle(int phase, Runnable onStart, Runnable onStop) {
+            this.phase = phase;
+            this.onStart = onStart;
+            this.onStop = onStop;
+        }
+
+        @Override
+        public void start() {
+            onStart.run();
+            running = true;
+        }
+
+        @Override
+        public void stop() {
+            onStop.run();
+            running = false;
+        }
+
+        @Override
+        public boolean isRunning() {
+            return running;
+        }
+
+        @Override
+        public int getPhase() {
+            return phase;
+        }
+    }
+}

@@ -1,0 +1,97 @@
+package dev.streamworks.common.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+import org.springframework.validation.annotation.Validated;
+
+import java.time.Duration;
+
+/**
+ * Settings every service shares (prefix {@code streamworks}, CONTRACTS.md sections 1, 6, 7).
+ * Pipeline settings live in each service's own properties record.
+ *
+ * @param instanceId        static group membership ({@code group.instance.id}); unset: dynamic
+ * @param guarantee         processing guarantee
+ * @param maxRecordBytes    inputs larger than this are bad input
+ * @param maxFutureSkew     event times further than this ahead of the wall clock are bad input
+ * @param stateDir          Kafka Streams state directory (RocksDB); unset: {@code java.io.tmpdir}/streamworks
+ * @param leaveGroupOnClose leave the consumer group on shutdown (local runs and tests), so a
+ *                          restart is not held for the session timeout
+ * @param topics            how missing topics are created
+ * @param progress          the {@code /actuator/progress} endpoint
+ */
+@Validated
+@ConfigurationProperties("streamworks")
+public record StreamworksProperties(
+        String instanceId,
+        @DefaultValue("exactly_once_v2") @NotNull Guarantee guarantee,
+        @DefaultValue("1MB") @NotNull DataSize maxRecordBytes,
+        @DefaultValue("1h") @NotNull Duration maxFutureSkew,
+        String stateDir,
+        @DefaultValue("false") boolean leaveGroupOnClose,
+        @DefaultValue @Valid Topics topics,
+        @DefaultValue @Valid Progress progress) {
+
+    public enum Guarantee {
+        EXACTLY_ONCE_V2("exactly_once_v2"), AT_LEAST_ONCE("at_least_once");
+
+        private final String config;
+
+        Guarantee(String config) {
+            this.config = config;
+        }
+
+        /** The value of Kafka Streams' {@code processing.guarantee}. */
+        public String config() {
+            return config;
+        }
+    }
+
+    /**
+     * @param partitions        partitions of topics the service creates
+     * @param replicationFactor their replication factor
+     * @param minInsyncReplicas their {@code min.insync.replicas}; unset: the broker's default
+     */
+    public record Topics(@DefaultValue("6") @Min(1) int partitions,
+                         @DefaultValue("1") @Min(1) short replicationFactor,
+                         Integer minInsyncReplicas) {
+    }
+
+    /**
+     * @param interval     how often progress is measured (Spark's trigger interval)
+     * @param maxStateRows above this many rows in the state stores, the {@code LARGE_STATE} warning
+     * @param fallingBehindRatio input rate over processing rate that raises {@code FALLING_BEHIND}
+     */
+    public record Progress(@DefaultValue("10s") @NotNull Duration interval,
+                           @DefaultValue("10000000") @Min(1) long maxStateRows,
+                           @DefaultValue("1.2") double fallingBehindRatio) {
+    }
+
+    /** With every default, as a service gets it when nothing is configured. */
+    public static StreamworksProperties defaults() {
+        return new StreamworksProperties(null, Guarantee.EXACTLY_ONCE_V2, DataSize.ofMegabytes(1),
+                Duration.ofHours(1), null, false, new Topics(6, (short) 1, null),
+                new Progress(Duration.ofSeconds(10), 10_000_000L, 1.2));
+    }
+
+    public int maxRecordBytesInt() {
+        return (int) Math.min(Integer.MAX_VALUE, maxRecordBytes.toBytes());
+    }
+
+    /**
+     * Room for any record an input accepts (the broker's limit or ours, whichever is larger) plus
+     * the error headers, stack trace included, that Kafka Streams adds on the way to the DLQ.
+     */
+    public int deadLetterRecordBytes() {
+        return Math.max(maxRecordBytesInt(), 1024 * 1024) + 1024 * 1024;
+    }
+
+    public String stateDirOrDefault() {
+        return stateDir != null && !stateDir.isBlank() ? stateDir
+                : System.getProperty("java.io.tmpdir") + "/streamworks";
+    }
+}

@@ -1,0 +1,86 @@
+package dev.streamworks.common.config;
+
+import dev.streamworks.common.streams.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Creates the topics a service reads and writes when they are missing, and leaves existing ones
+ * alone: unlike Spring's {@code KafkaAdmin}, it never adds partitions to a topic that has fewer,
+ * which would move keys away from their state.
+ */
+public final class TopicCreator {
+
+    private static final Logger log = LoggerFactory.getLogger(TopicCreator.class);
+
+    private final Supplier<Admin> admin;
+    private final StreamworksProperties props;
+
+    public TopicCreator(Supplier<Admin> admin, StreamworksProperties props) {
+        this.admin = admin;
+        this.props = props;
+    }
+
+    /** The topics of {@code service} as they would be created: inputs, outputs, DLQ and late topic. */
+    public List<NewTopic> plan(String applicationId, ServiceDescriptor service) {
+        List<NewTopic> topics = new ArrayList<>();
+        service.inputs().forEach(name -> topics.add(topic(name, Map.of())));
+        service.outputs().forEach(name -> topics.add(topic(name, Map.of())));
+        service.compactedOutputs().forEach(name -> topics.add(topic(name,
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
+        // routing a record there must never fail for its size
+        Map<String, String> large = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                String.valueOf(props.deadLetterRecordBytes()));
+        topics.add(topic(Topics.deadLetter(applicationId), large));
+        topics.add(topic(Topics.late(applicationId), large));
+        return topics;
+    }
+
+    private NewTopic topic(String name, Map<String, String> configs) {
+        Map<String, String> all = new HashMap<>(configs);
+        if (props.topics().minInsyncReplicas() != null) {
+            all.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, String.valueOf(props.topics().minInsyncReplicas()));
+        }
+        return new NewTopic(name, props.topics().partitions(), props.topics().replicationFactor()).configs(all);
+    }
+
+    /** Creates what is missing; waits up to {@code timeout} for the cluster to answer. */
+    public void createMissing(List<NewTopic> topics, Duration timeout) {
+        try (Admin client = admin.get()) {
+            Set<String> existing = client.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<NewTopic> missing = topics.stream().filter(topic -> !existing.contains(topic.name())).toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            for (var result : client.createTopics(missing).values().entrySet()) {
+                try {
+                    result.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    log.info("Created topic {}", result.getKey());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException("Cannot create topic " + result.getKey(), e.getCause());
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while creating topics", e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer while creating topics", e);
+        }
+    }
+}

@@ -1,0 +1,165 @@
+package dev.streamworks.common.ops;
+
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.streams.KafkaStreams;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Measures progress the way Spark reports {@code lastProgress}: every interval it takes the
+ * difference of the counters since the last measurement. The input rate is what arrived on the
+ * input partitions (records processed plus the growth of the consumer lag); the processing rate
+ * is what was processed. Store figures come from Kafka Streams' RocksDB metrics.
+ */
+public final class ProgressReporter {
+
+    private static final String STATE_GROUP = "stream-state-metrics";
+    private static final List<String> STORE_MEMORY = List.of("size-all-mem-tables", "block-cache-usage",
+            "estimate-table-readers-mem");
+
+    private final String id;
+    private final String name;
+    private final String runId = UUID.randomUUID().toString();
+    private final Supplier<KafkaStreams> streams;
+    private final StreamsState state;
+    private final StreamworksMetrics metrics;
+    private final Duration watermarkDelay;
+    private final long maxStateRows;
+    private final double fallingBehindRatio;
+
+    private Sample last;
+    private Progress latest;
+
+    public ProgressReporter(String id, String name, Supplier<KafkaStreams> streams, StreamsState state,
+                            StreamworksMetrics metrics, Duration watermarkDelay, long maxStateRows,
+                            double fallingBehindRatio) {
+        this.id = id;
+        this.name = name;
+        this.streams = streams;
+        this.state = state;
+        this.metrics = metrics;
+        this.watermarkDelay = watermarkDelay;
+        this.maxStateRows = maxStateRows;
+        this.fallingBehindRatio = fallingBehindRatio;
+    }
+
+    private record Sample(long atMs, long rows, long lag) {
+    }
+
+    /** The last measurement, or a first one taken now. */
+    public synchronized Progress latest() {
+        if (latest == null) {
+            measure();
+        }
+        return latest;
+    }
+
+    /** Takes a measurement: called every interval by the service's scheduler. */
+    public synchronized Progress measure() {
+        long now = metrics.clock().millis();
+        Map<MetricName, ? extends Metric> kafkaMetrics = kafkaMetrics();
+        long lag = consumerLag(kafkaMetrics);
+        long rows = metrics.recordsIn() + metrics.deadLetters();
+        Sample previous = last != null ? last : new Sample(now, rows, lag);
+        double seconds = Math.max(now - previous.atMs(), 1) / 1000.0;
+        long numInputRows = rows - previous.rows();
+        double processedRate = last == null ? 0 : numInputRows / seconds;
+        double inputRate = last == null ? 0 : Math.max(0, numInputRows + lag - previous.lag()) / seconds;
+        last = new Sample(now, rows, lag);
+
+        List<Progress.StateOperator> stores = stateOperators(kafkaMetrics);
+        List<String> warnings = new ArrayList<>();
+        if (lag > 0 && inputRate > processedRate * fallingBehindRatio) {
+            warnings.add(Progress.FALLING_BEHIND);
+        }
+        if (stores.stream().mapToLong(Progress.StateOperator::numRowsTotal).sum() > maxStateRows) {
+            warnings.add(Progress.LARGE_STATE);
+        }
+        latest = new Progress(id, runId, name, Instant.ofEpochMilli(now).toString(), numInputRows,
+                round(inputRate), round(processedRate), eventTime(), stores, state.state().name(), lag,
+                metrics.lateRecords(), metrics.deadLetters(), List.copyOf(warnings));
+        return latest;
+    }
+
+    private Map<MetricName, ? extends Metric> kafkaMetrics() {
+        KafkaStreams client = streams.get();
+        return client == null ? Map.of() : client.metrics();
+    }
+
+    private Progress.EventTime eventTime() {
+        long max = metrics.maxEventTime();
+        if (max == Long.MIN_VALUE) {
+            return new Progress.EventTime(null, null);
+        }
+        return new Progress.EventTime(Instant.ofEpochMilli(max).toString(),
+                Instant.ofEpochMilli(max - watermarkDelay.toMillis()).toString());
+    }
+
+    /** Sum of {@code records-lag} over the main consumers' partitions (the restore consumer excluded). */
+    private static long consumerLag(Map<MetricName, ? extends Metric> kafkaMetrics) {
+        double lag = 0;
+        for (Map.Entry<MetricName, ? extends Metric> entry : kafkaMetrics.entrySet()) {
+            MetricName metricName = entry.getKey();
+            if (metricName.group().equals("consumer-fetch-manager-metrics") && metricName.name().equals("records-lag")
+                    && metricName.tags().containsKey("partition")
+                    && !metricName.tags().getOrDefault("client-id", "").endsWith("restore-consumer")) {
+                double value = asDouble(entry.getValue());
+                if (value > 0) {
+                    lag += value;
+                }
+            }
+        }
+        return (long) lag;
+    }
+
+    private static List<Progress.StateOperator> stateOperators(Map<MetricName, ? extends Metric> kafkaMetrics) {
+        Map<String, long[]> byStore = new TreeMap<>();
+        for (Map.Entry<MetricName, ? extends Metric> entry : kafkaMetrics.entrySet()) {
+            MetricName metricName = entry.getKey();
+            if (!metricName.group().equals(STATE_GROUP)) {
+                continue;
+            }
+            String store = storeName(metricName.tags());
+            if (store == null) {
+                continue;
+            }
+            boolean rows = metricName.name().equals("estimate-num-keys");
+            boolean memory = STORE_MEMORY.contains(metricName.name());
+            if (rows || memory) {
+                double value = asDouble(entry.getValue());
+                if (value > 0) {
+                    byStore.computeIfAbsent(store, s -> new long[2])[rows ? 0 : 1] += (long) value;
+                }
+            }
+        }
+        List<Progress.StateOperator> operators = new ArrayList<>();
+        byStore.forEach((store, figures) -> operators.add(new Progress.StateOperator(store, figures[0], figures[1])));
+        return operators;
+    }
+
+    private static String storeName(Map<String, String> tags) {
+        for (Map.Entry<String, String> tag : tags.entrySet()) {
+            if (tag.getKey().endsWith("-state-id")) {
+                return tag.getValue();
+            }
+        }
+        return null;
+    }
+
+    private static double asDouble(Metric metric) {
+        Object value = metric.metricValue();
+        return value instanceof Number number && Double.isFinite(number.doubleValue()) ? number.doubleValue() : 0;
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 10.0) / 10.0;
+    }
+}

@@ -1,0 +1,100 @@
+package dev.streamworks.common.streams;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.streams.errors.DefaultProductionExceptionHandler;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.api.Record;
+
+import java.util.Map;
+
+/**
+ * Kafka Streams' own dead-letter queue (KIP-1034), with the record counted. Whatever fails,
+ * deserialization, processing or writing the result, the source record goes to the topic named
+ * by {@code errors.dead.letter.queue.topic.name} with the error in the {@code __streams.errors.*}
+ * headers, inside the same transaction under exactly-once, and the service carries on.
+ */
+public final class DeadLetterHandlers {
+
+    private DeadLetterHandlers() {
+    }
+
+    /** Bad input: not JSON, schema broken, too large, too far in the future. */
+    public static class Deserialization extends LogAndContinueExceptionHandler {
+
+        private DeadLetterListener listener = DeadLetterListener.from(Map.of());
+
+        @Override
+        public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
+                                    Exception exception) {
+            Response response = super.handleError(context, record, exception);
+            listener.onDeadLetter("deserialization", exception);
+            return response;
+        }
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+            super.configure(configs);
+            listener = DeadLetterListener.from(configs);
+        }
+    }
+
+    /** A record that made a processor throw. */
+    public static class Processing extends LogAndContinueProcessingExceptionHandler {
+
+        private DeadLetterListener listener = DeadLetterListener.from(Map.of());
+
+        @Override
+        public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+            Response response = super.handleError(context, record, exception);
+            listener.onDeadLetter("processing", exception);
+            return response;
+        }
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+            super.configure(configs);
+            listener = DeadLetterListener.from(configs);
+        }
+    }
+
+    /**
+     * A result that could not be serialized or written (too large, say). Retriable errors are
+     * retried; the rest send the source record to the dead-letter topic and carry on, where
+     * Kafka Streams' default would stop the thread.
+     */
+    public static class Production extends DefaultProductionExceptionHandler {
+
+        private DeadLetterListener listener = DeadLetterListener.from(Map.of());
+
+        @Override
+        public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
+                                    Exception exception) {
+            if (exception instanceof RetriableException) {
+                return Response.retry();
+            }
+            return resume(super.handleError(context, record, exception), exception);
+        }
+
+        @Override
+        @SuppressWarnings("rawtypes")
+        public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record,
+                                                 Exception exception, SerializationExceptionOrigin origin) {
+            return resume(super.handleSerializationError(context, record, exception, origin), exception);
+        }
+
+        private Response resume(Response failed, Exception exception) {
+            listener.onDeadLetter("production", exception);
+            return Response.resume(failed.deadLetterQueueRecords());
+        }
+
+        @Override
+        public void configure(Map<String, ?> configs) {
+            super.configure(configs);
+            listener = DeadLetterListener.from(configs);
+        }
+    }
+}

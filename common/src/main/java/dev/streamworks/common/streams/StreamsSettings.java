@@ -1,0 +1,42 @@
+package dev.streamworks.common.streams;
+
+import dev.streamworks.common.config.StreamworksProperties;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The Kafka Streams settings every service runs with, in one place so the Spring wiring and the
+ * topology tests use the same ones: processing guarantee, the dead-letter queue and its handlers,
+ * explicit naming of every internal topic and store, state directory, static membership.
+ */
+public final class StreamsSettings {
+
+    private StreamsSettings() {
+    }
+
+    public static Map<String, Object> of(StreamworksProperties props, String applicationId,
+                                         DeadLetterListener deadLetters) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, props.guarantee().config());
+        config.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, Topics.deadLetter(applicationId));
+        config.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Deserialization.class);
+        config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Processing.class);
+        config.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandlers.Production.class);
+        config.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        config.put(DeadLetterListener.CONFIG, deadLetters);
+        // a store or repartition topic with a generated name would silently lose its state the
+        // day the topology changes shape; refuse to start instead (KIP-1111)
+        config.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        config.put(StreamsConfig.STATE_DIR_CONFIG, props.stateDirOrDefault());
+        // a rejected input plus its error headers must fit in one request to the DLQ
+        config.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), props.deadLetterRecordBytes());
+        if (props.instanceId() != null && !props.instanceId().isBlank()) {
+            config.put(CommonClientConfigs.GROUP_INSTANCE_ID_CONFIG, props.instanceId());
+        }
+        return config;
+    }
+}

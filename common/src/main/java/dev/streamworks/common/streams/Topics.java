@@ -1,0 +1,16 @@
+package dev.streamworks.common.streams;
+
+/** Names of the topics every service has (CONTRACTS.md section 1). */
+public final class Topics {
+
+    private Topics() {
+    }
+
+    public static String deadLetter(String applicationId) {
+        return applicationId + ".dlq";
+    }
+
+    public static String late(String applicationId) {
+        return applicationId + ".late";
+    }
+}

@@ -1,0 +1,5 @@
+package dev.streamworks.iot.domain;
+
+public enum AlertType {
+    OVERHEAT, OVERHEAT_ESCALATED
+}
