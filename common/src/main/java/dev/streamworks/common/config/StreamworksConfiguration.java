@@ -4,6 +4,8 @@ import dev.streamworks.common.ops.ProgressEndpoint;
 import dev.streamworks.common.ops.ProgressReporter;
 import dev.streamworks.common.ops.StreamsState;
 import dev.streamworks.common.ops.StreamworksMetrics;
+import dev.streamworks.common.query.KeyOwners;
+import dev.streamworks.common.query.QueryErrorHandler;
 import dev.streamworks.common.streams.StreamsSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -122,6 +124,20 @@ public class StreamworksConfiguration {
     @Bean
     ProgressEndpoint progressEndpoint(ProgressReporter reporter) {
         return new ProgressEndpoint(reporter);
+    }
+
+    @Bean
+    KeyOwners keyOwners(StreamsBuilderFactoryBean factory,
+                        @Qualifier(KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
+                        KafkaStreamsConfiguration streamsConfig, Environment environment) {
+        String server = streamsConfig.asProperties().getProperty(StreamsConfig.APPLICATION_SERVER_CONFIG,
+                "localhost:" + environment.getProperty("server.port", "8080"));
+        return new KeyOwners(factory::getKafkaStreams, server);
+    }
+
+    @Bean
+    QueryErrorHandler queryErrorHandler() {
+        return new QueryErrorHandler();
     }
 
     /** Measures progress every {@code streamworks.progress.interval}, as Spark does per trigger. */
