@@ -7,8 +7,10 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.errors.StreamsNotStartedException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreType;
+import dev.streamworks.common.serde.Json;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 import java.io.IOException;
@@ -62,7 +64,10 @@ public final class KeyOwners {
                 return forward(owner.get(), request.getRequestURI() + (query == null ? "" : "?" + query));
             }
         }
-        return ResponseEntity.ok(local.get());
+        // the same JSON as the topics (snake_case, instants as Instant#toString), whatever
+        // Spring's own JSON settings are
+        return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON)
+                .body(Json.mapper().writeValueAsBytes(local.get()));
     }
 
     /** This instance's copy of a store. */
