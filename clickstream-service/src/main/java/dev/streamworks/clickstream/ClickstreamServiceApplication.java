@@ -1,0 +1,20 @@
+package dev.streamworks.clickstream;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+
+@SpringBootApplication
+public class ClickstreamServiceApplication {
+
+    /** The service's own configuration file, so several services can share one class path (devstack). */
+    public static final String CONFIG_NAME = "clickstream-service";
+
+    public static void main(String[] args) {
+        application().run(args);
+    }
+
+    public static SpringApplicationBuilder application() {
+        return new SpringApplicationBuilder(ClickstreamServiceApplication.class)
+                .properties("spring.config.name=" + CONFIG_NAME);
+    }
+}

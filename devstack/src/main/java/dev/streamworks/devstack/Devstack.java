@@ -1,0 +1,163 @@
+package dev.streamworks.devstack;
+
+import dev.streamworks.iot.IotAlertsServiceApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The whole suite on one machine with only a JDK: a real Kafka broker (KRaft) in this JVM, every
+ * service as its own Spring application in this JVM, and a generator of the course's traffic.
+ * Prints what flows every few seconds; Ctrl-C stops the generator, then the services, then the
+ * broker, and removes the run's data.
+ */
+public final class Devstack {
+
+    private static final Duration REPORT_EVERY = Duration.ofSeconds(5);
+
+    private Devstack() {
+    }
+
+    static List<DevService> services() {
+        return List.of(new DevService("iot-alerts-service", "iot-alerts", 8082, IotAlertsServiceApplication::application,
+                List.of(new DevService.Output("device-stats-5m", "windows closed"),
+                        new DevService.Output("device-alerts", "alerts"))));
+    }
+
+    public static void main(String[] args) throws Exception {
+        DevstackOptions options;
+        try {
+            options = DevstackOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        try {
+            new Run(options, System.out).run();
+        } catch (Exception e) {
+            System.err.println("The devstack could not start: " + e);
+            for (Throwable cause = e.getCause(); cause != null; cause = cause.getCause()) {
+                System.err.println("  caused by: " + cause);
+            }
+            System.exit(1);
+        }
+    }
+
+    /** One run: everything it started, stopped in reverse order exactly once. */
+    static final class Run {
+
+        private final DevstackOptions options;
+        private final PrintStream out;
+        private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+        private LocalKafka kafka;
+        private TrafficPump pump;
+        private FlowMonitor monitor;
+        private Path dataDir;
+        private volatile boolean stopping;
+
+        Run(DevstackOptions options, PrintStream out) {
+            this.options = options;
+            this.out = out;
+        }
+
+        void run() throws Exception {
+            Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "devstack-stop"));
+            dataDir = Files.createTempDirectory("streamworks-devstack");
+            out.printf("Starting Kafka (KRaft, in-process) on localhost:%d ...%n", options.kafkaPort());
+            kafka = LocalKafka.start(options.kafkaPort(), Files.createDirectories(dataDir.resolve("kafka")));
+            List<DevService> services = services();
+            for (DevService service : services) {
+                out.printf("Starting %s on http://localhost:%d ...%n", service.name(), service.port());
+                contexts.add(service.application().get().registerShutdownHook(false).run(
+                        "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                        "--server.port=" + service.port(),
+                        "--streamworks.state-dir=" + dataDir.resolve(service.name()),
+                        "--streamworks.leave-group-on-close=true",
+                        "--spring.main.banner-mode=off"));
+            }
+            EventClock clock = new EventClock(Clock.systemUTC(), options.speed());
+            pump = new TrafficPump(kafka.bootstrapServers(),
+                    List.of(new TelemetryTraffic(options.devices(), clock, options.seed())), options.rate());
+            monitor = new FlowMonitor(kafka.bootstrapServers(), services, out);
+            printWelcome(services);
+            pump.start();
+            report();
+        }
+
+        private void printWelcome(List<DevService> services) {
+            out.println();
+            out.println("Streamworks devstack is running. Kafka: " + kafka.bootstrapServers());
+            for (DevService service : services) {
+                out.printf("  %-20s http://localhost:%d/actuator/progress  /actuator/health  /actuator/prometheus%n",
+                        service.name(), service.port());
+            }
+            out.println("  try: curl -s localhost:8082/api/devices/" + TelemetryTraffic.deviceId(2) + "/alerts");
+            out.printf("Event time runs %dx faster than the wall clock until it reaches the present. Ctrl-C stops.%n",
+                    options.speed());
+        }
+
+        private void report() {
+            long start = System.nanoTime();
+            while (!stopping) {
+                monitor.poll(REPORT_EVERY);
+                Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+                if (stopping) {
+                    return;
+                }
+                monitor.report(elapsed, pump.sent(), options.rate());
+                if (options.duration() != null && elapsed.compareTo(options.duration()) >= 0) {
+                    out.println("Duration reached; stopping.");
+                    System.exit(0);
+                }
+            }
+        }
+
+        private synchronized void stop() {
+            if (stopping) {
+                return;
+            }
+            stopping = true;
+            out.println("\nStopping: generator, services, broker ...");
+            close(pump);
+            for (int i = contexts.size() - 1; i >= 0; i--) {
+                contexts.get(i).close();
+            }
+            close(monitor);
+            close(kafka);
+            deleteQuietly(dataDir);
+            out.println("Stopped.");
+        }
+
+        private static void close(AutoCloseable closeable) {
+            if (closeable == null) {
+                return;
+            }
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                System.err.println("while stopping: " + e);
+            }
+        }
+
+        private static void deleteQuietly(Path dir) {
+            if (dir == null) {
+                return;
+            }
+            try (Stream<Path> paths = Files.walk(dir)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            } catch (IOException e) {
+                System.err.println("could not remove " + dir + ": " + e.getMessage());
+            }
+        }
+    }
+}
