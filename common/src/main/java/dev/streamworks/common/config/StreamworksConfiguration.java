@@ -30,6 +30,7 @@ import org.springframework.kafka.core.KafkaAdmin;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -117,7 +118,8 @@ public class StreamworksConfiguration {
                                       Environment environment) {
         String applicationId = applicationId(streamsConfig);
         return new ProgressReporter(applicationId, environment.getProperty("spring.application.name", applicationId),
-                factory::getKafkaStreams, state, metrics, service.watermarkDelay(),
+                () -> factory.getKafkaStreams() == null ? Map.of() : factory.getKafkaStreams().metrics(),
+                state, metrics, service.watermarkDelay(),
                 props.progress().maxStateRows(), props.progress().fallingBehindRatio());
     }
 

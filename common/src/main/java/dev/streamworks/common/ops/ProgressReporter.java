@@ -2,7 +2,6 @@ package dev.streamworks.common.ops;
 
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
-import org.apache.kafka.streams.KafkaStreams;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -28,7 +27,7 @@ public final class ProgressReporter {
     private final String id;
     private final String name;
     private final String runId = UUID.randomUUID().toString();
-    private final Supplier<KafkaStreams> streams;
+    private final Supplier<Map<MetricName, ? extends Metric>> kafkaMetrics;
     private final StreamsState state;
     private final StreamworksMetrics metrics;
     private final Duration watermarkDelay;
@@ -38,12 +37,17 @@ public final class ProgressReporter {
     private Sample last;
     private Progress latest;
 
-    public ProgressReporter(String id, String name, Supplier<KafkaStreams> streams, StreamsState state,
+    /**
+     * @param kafkaMetrics the Kafka Streams client's metrics ({@code KafkaStreams#metrics()}), empty
+     *                     before it starts
+     */
+    public ProgressReporter(String id, String name, Supplier<Map<MetricName, ? extends Metric>> kafkaMetrics,
+                            StreamsState state,
                             StreamworksMetrics metrics, Duration watermarkDelay, long maxStateRows,
                             double fallingBehindRatio) {
         this.id = id;
         this.name = name;
-        this.streams = streams;
+        this.kafkaMetrics = kafkaMetrics;
         this.state = state;
         this.metrics = metrics;
         this.watermarkDelay = watermarkDelay;
@@ -65,7 +69,7 @@ public final class ProgressReporter {
     /** Takes a measurement: called every interval by the service's scheduler. */
     public synchronized Progress measure() {
         long now = metrics.clock().millis();
-        Map<MetricName, ? extends Metric> kafkaMetrics = kafkaMetrics();
+        Map<MetricName, ? extends Metric> kafkaMetrics = this.kafkaMetrics.get();
         long lag = consumerLag(kafkaMetrics);
         long rows = metrics.recordsIn() + metrics.deadLetters();
         Sample previous = last != null ? last : new Sample(now, rows, lag);
@@ -87,11 +91,6 @@ public final class ProgressReporter {
                 round(inputRate), round(processedRate), eventTime(), stores, state.state().name(), lag,
                 metrics.lateRecords(), metrics.deadLetters(), List.copyOf(warnings));
         return latest;
-    }
-
-    private Map<MetricName, ? extends Metric> kafkaMetrics() {
-        KafkaStreams client = streams.get();
-        return client == null ? Map.of() : client.metrics();
     }
 
     private Progress.EventTime eventTime() {

@@ -1,0 +1,70 @@
+package dev.streamworks.common.config;
+
+import dev.streamworks.common.testing.KafkaBroker;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.ConfigResource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.springframework.util.unit.DataSize;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@Tag("integration")
+@Timeout(120)
+class TopicCreatorIT {
+
+    private static Admin admin;
+
+    @BeforeAll
+    static void connect() {
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.shared().bootstrapServers()));
+    }
+
+    @AfterAll
+    static void close() {
+        admin.close();
+    }
+
+    @Test
+    void shouldCreateMissingTopicsWithRoomInTheDeadLetterTopicsAndLeaveExistingOnesAlone() throws Exception {
+        admin.createTopics(List.of(new NewTopic("creator-it-input", 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
+        StreamworksProperties defaults = StreamworksProperties.defaults();
+        StreamworksProperties props = new StreamworksProperties(null, defaults.guarantee(), DataSize.ofMegabytes(1),
+                defaults.maxFutureSkew(), null, false, new StreamworksProperties.Topics(3, (short) 1, null),
+                defaults.progress());
+        TopicCreator creator = new TopicCreator(() -> Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                KafkaBroker.shared().bootstrapServers())), props);
+        ServiceDescriptor service = new ServiceDescriptor(List.of("creator-it-input"), List.of("creator-it-output"),
+                List.of("creator-it-table"), Duration.ZERO);
+
+        creator.createMissing(creator.plan("creator-it", service), Duration.ofSeconds(30));
+        creator.createMissing(creator.plan("creator-it", service), Duration.ofSeconds(30));
+
+        Map<String, TopicDescription> topics = admin.describeTopics(List.of("creator-it-input", "creator-it-output",
+                "creator-it-table", "creator-it.dlq", "creator-it.late")).allTopicNames().get(30, TimeUnit.SECONDS);
+        assertThat(topics.get("creator-it-input").partitions()).as("existing topic untouched").hasSize(1);
+        assertThat(topics.get("creator-it-output").partitions()).hasSize(3);
+        assertThat(topics.get("creator-it.dlq").partitions()).hasSize(3);
+        assertThat(config("creator-it.dlq").get("max.message.bytes").value()).isEqualTo(String.valueOf(2 * 1024 * 1024));
+        assertThat(config("creator-it.late").get("max.message.bytes").value()).isEqualTo(String.valueOf(2 * 1024 * 1024));
+        assertThat(config("creator-it-table").get("cleanup.policy").value()).isEqualTo("compact");
+        assertThat(config("creator-it-output").get("cleanup.policy").value()).isEqualTo("delete");
+    }
+
+    private static Config config(String topic) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+        return admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS).get(resource);
+    }
+}

@@ -1,0 +1,57 @@
+package dev.streamworks.common.streams;
+
+import dev.streamworks.common.config.StreamworksProperties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class StreamsSettingsTest {
+
+    private final DeadLetterListener listener = (stage, error) -> { };
+
+    @Test
+    void shouldRunExactlyOnceWithTheDeadLetterQueueAndExplicitNamesByDefault() {
+        Map<String, Object> config = StreamsSettings.of(StreamworksProperties.defaults(), "fraud", listener);
+
+        assertThat(config).containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2")
+                .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "fraud.dlq")
+                .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                        DeadLetterHandlers.Deserialization.class)
+                .containsEntry(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                        DeadLetterHandlers.Processing.class)
+                .containsEntry(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                        DeadLetterHandlers.Production.class)
+                .containsEntry(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true)
+                .containsEntry(DeadLetterListener.CONFIG, listener)
+                .doesNotContainKey("group.instance.id");
+        assertThat(new StreamsConfig(withRequired(config)).getString(StreamsConfig.STATE_DIR_CONFIG))
+                .endsWith("/streamworks");
+    }
+
+    @Test
+    void shouldSetStaticMembershipAtLeastOnceAndAProducerRequestLargeEnoughForTheDeadLetterQueue() {
+        StreamworksProperties props = new StreamworksProperties("iot-alerts-0",
+                StreamworksProperties.Guarantee.AT_LEAST_ONCE, DataSize.ofMegabytes(3), Duration.ofHours(1),
+                "/var/lib/streamworks", true, new StreamworksProperties.Topics(6, (short) 3, 2),
+                new StreamworksProperties.Progress(Duration.ofSeconds(10), 100, 1.2));
+
+        Map<String, Object> config = StreamsSettings.of(props, "iot-alerts", listener);
+
+        assertThat(config).containsEntry("group.instance.id", "iot-alerts-0")
+                .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "at_least_once")
+                .containsEntry(StreamsConfig.STATE_DIR_CONFIG, "/var/lib/streamworks")
+                .containsEntry("producer.max.request.size", 4 * 1024 * 1024);
+    }
+
+    private static Map<String, Object> withRequired(Map<String, Object> config) {
+        Map<String, Object> all = new java.util.HashMap<>(config);
+        all.put(StreamsConfig.APPLICATION_ID_CONFIG, "fraud");
+        all.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        return all;
+    }
+}
