@@ -73,30 +73,35 @@ public final class Devstack {
         void run() throws Exception {
             Runtime.getRuntime().addShutdownHook(new Thread(this::stop, "devstack-stop"));
             dataDir = Files.createTempDirectory("streamworks-devstack");
-            out.printf("Starting Kafka (KRaft, in-process) on localhost:%d ...%n", options.kafkaPort());
-            kafka = LocalKafka.start(options.kafkaPort(), Files.createDirectories(dataDir.resolve("kafka")));
+            String bootstrapServers = options.bootstrapServers();
+            if (bootstrapServers == null) {
+                out.printf("Starting Kafka (KRaft, in-process) on localhost:%d ...%n", options.kafkaPort());
+                kafka = LocalKafka.start(options.kafkaPort(), Files.createDirectories(dataDir.resolve("kafka")));
+                bootstrapServers = kafka.bootstrapServers();
+            }
             List<DevService> services = services();
-            for (DevService service : services) {
+            for (DevService service : options.trafficOnly() ? List.<DevService>of() : services) {
                 out.printf("Starting %s on http://localhost:%d ...%n", service.name(), service.port());
                 contexts.add(service.application().get().registerShutdownHook(false).run(
-                        "--spring.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                        "--spring.kafka.bootstrap-servers=" + bootstrapServers,
                         "--server.port=" + service.port(),
                         "--streamworks.state-dir=" + dataDir.resolve(service.name()),
                         "--streamworks.leave-group-on-close=true",
                         "--spring.main.banner-mode=off"));
             }
             EventClock clock = new EventClock(Clock.systemUTC(), options.speed());
-            pump = new TrafficPump(kafka.bootstrapServers(),
+            pump = new TrafficPump(bootstrapServers,
                     List.of(new TelemetryTraffic(options.devices(), clock, options.seed())), options.rate());
-            monitor = new FlowMonitor(kafka.bootstrapServers(), services, out);
-            printWelcome(services);
+            monitor = new FlowMonitor(bootstrapServers, services, out);
+            printWelcome(bootstrapServers, services);
             pump.start();
             report();
         }
 
-        private void printWelcome(List<DevService> services) {
+        private void printWelcome(String bootstrapServers, List<DevService> services) {
             out.println();
-            out.println("Streamworks devstack is running. Kafka: " + kafka.bootstrapServers());
+            out.println("Streamworks devstack is running. Kafka: " + bootstrapServers
+                    + (options.trafficOnly() ? " (traffic only: the services run elsewhere)" : ""));
             for (DevService service : services) {
                 out.printf("  %-20s http://localhost:%d/actuator/progress  /actuator/health  /actuator/prometheus%n",
                         service.name(), service.port());
