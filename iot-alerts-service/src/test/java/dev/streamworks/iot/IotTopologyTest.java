@@ -124,6 +124,7 @@ class IotTopologyTest {
             assertThat(read(record.value(), DeviceStats.class))
                     .isEqualTo(new DeviceStats(FIRST_WINDOW, "d-1", 20.0, 30.0, 10.0, 3));
             assertThat(stats.isEmpty()).isTrue();
+            assertThat(registry.get("streamworks.iot.windows.emitted").counter().count()).isEqualTo(1.0);
         }
 
         @Test
@@ -199,6 +200,8 @@ class IotTopologyTest {
                         org.assertj.core.groups.Tuple.tuple("d-1@2025-12-09T13:00:00Z#1", AlertType.OVERHEAT_ESCALATED, 90.0),
                         org.assertj.core.groups.Tuple.tuple("d-1@2025-12-09T13:00:00Z#2", AlertType.OVERHEAT_ESCALATED, 95.5),
                         org.assertj.core.groups.Tuple.tuple("d-1@2025-12-09T13:05:00Z", AlertType.OVERHEAT, 81.0));
+        assertThat(registry.get("streamworks.iot.alerts").tag("type", "OVERHEAT_ESCALATED").counter().count())
+                .isEqualTo(2.0);
         assertThat(raised.get(0)).isEqualTo(new DeviceAlert("d-1@2025-12-09T13:00:00Z", AlertType.OVERHEAT, "d-1",
                 FIRST_WINDOW, 85.0, 77.5, 2, 80.0, minutes(1)));
     }

@@ -1,6 +1,8 @@
 package dev.streamworks.common.ops;
 
 import org.apache.kafka.common.Metric;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.MetricName;
 
 import java.time.Duration;
@@ -9,7 +11,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -34,8 +38,9 @@ public final class ProgressReporter {
     private final long maxStateRows;
     private final double fallingBehindRatio;
 
+    private final Set<String> storesWithGauges = ConcurrentHashMap.newKeySet();
     private Sample last;
-    private Progress latest;
+    private volatile Progress latest;
 
     /**
      * @param kafkaMetrics the Kafka Streams client's metrics ({@code KafkaStreams#metrics()}), empty
@@ -53,6 +58,44 @@ public final class ProgressReporter {
         this.watermarkDelay = watermarkDelay;
         this.maxStateRows = maxStateRows;
         this.fallingBehindRatio = fallingBehindRatio;
+        registerGauges(metrics.registry());
+    }
+
+    /**
+     * The last measurement as gauges, for dashboards and alert rules: stable names, there from
+     * the start (Kafka's own task and store meters appear only as tasks are assigned).
+     */
+    private void registerGauges(MeterRegistry registry) {
+        Gauge.builder("streamworks.consumer.lag", this, r -> r.figure(Progress::consumerLag))
+                .description("Records in the input partitions not yet read (sum of records-lag)").register(registry);
+        Gauge.builder("streamworks.input.rows.per.second", this, r -> r.figure(Progress::inputRowsPerSecond))
+                .description("Rate at which input arrived over the last progress interval").register(registry);
+        Gauge.builder("streamworks.processed.rows.per.second", this, r -> r.figure(Progress::processedRowsPerSecond))
+                .description("Rate at which input was processed over the last progress interval").register(registry);
+        for (String warning : List.of(Progress.FALLING_BEHIND, Progress.LARGE_STATE)) {
+            Gauge.builder("streamworks.progress.warning", this, r -> r.warningRaised(warning) ? 1 : 0)
+                    .description("1 while /actuator/progress raises this warning").tag("warning", warning)
+                    .register(registry);
+        }
+    }
+
+    private double figure(java.util.function.ToDoubleFunction<Progress> figure) {
+        Progress current = latest;
+        return current == null ? 0 : figure.applyAsDouble(current);
+    }
+
+    private boolean warningRaised(String warning) {
+        Progress current = latest;
+        return current != null && current.warnings().contains(warning);
+    }
+
+    private double storeFigure(String store, boolean rows) {
+        Progress current = latest;
+        if (current == null) {
+            return 0;
+        }
+        return current.stateOperators().stream().filter(operator -> operator.operatorName().equals(store))
+                .mapToDouble(operator -> rows ? operator.numRowsTotal() : operator.memoryUsedBytes()).sum();
     }
 
     private record Sample(long atMs, long rows, long lag) {
@@ -86,6 +129,16 @@ public final class ProgressReporter {
         }
         if (stores.stream().mapToLong(Progress.StateOperator::numRowsTotal).sum() > maxStateRows) {
             warnings.add(Progress.LARGE_STATE);
+        }
+        for (Progress.StateOperator store : stores) {
+            if (storesWithGauges.add(store.operatorName())) {
+                Gauge.builder("streamworks.state.rows", this, r -> r.storeFigure(store.operatorName(), true))
+                        .description("Rows in a state store (RocksDB's estimate)").tag("store", store.operatorName())
+                        .register(metrics.registry());
+                Gauge.builder("streamworks.state.memory", this, r -> r.storeFigure(store.operatorName(), false))
+                        .description("Memory RocksDB holds for a state store").baseUnit("bytes")
+                        .tag("store", store.operatorName()).register(metrics.registry());
+            }
         }
         latest = new Progress(id, runId, name, Instant.ofEpochMilli(now).toString(), numInputRows,
                 round(inputRate), round(processedRate), eventTime(), stores, state.state().name(), lag,

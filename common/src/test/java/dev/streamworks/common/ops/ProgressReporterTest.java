@@ -20,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProgressReporterTest {
 
     private final MutableClock clock = new MutableClock(TestTimes.CLOCK.instant());
-    private final StreamworksMetrics metrics = new StreamworksMetrics(new SimpleMeterRegistry(), clock);
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final StreamworksMetrics metrics = new StreamworksMetrics(registry, clock);
     private final Map<MetricName, Metric> kafka = new HashMap<>();
     private final StreamsState state = new StreamsState();
     private final ProgressReporter reporter = new ProgressReporter("iot-alerts", "iot-alerts-service",
@@ -77,6 +78,10 @@ class ProgressReporterTest {
         assertThat(progress.processedRowsPerSecond()).isEqualTo(10.0);
         assertThat(progress.inputRowsPerSecond()).isEqualTo(60.0);
         assertThat(progress.warnings()).containsExactly(Progress.FALLING_BEHIND);
+        assertThat(registry.get("streamworks.progress.warning").tag("warning", "FALLING_BEHIND").gauge().value())
+                .isEqualTo(1.0);
+        assertThat(registry.get("streamworks.consumer.lag").gauge().value()).isEqualTo(500.0);
+        assertThat(registry.get("streamworks.input.rows.per.second").gauge().value()).isEqualTo(60.0);
     }
 
     @Test
@@ -93,6 +98,10 @@ class ProgressReporterTest {
                 new Progress.StateOperator("device-alerts-store", 3, 0),
                 new Progress.StateOperator("device-windows-store", 1100, 3072));
         assertThat(progress.warnings()).containsExactly(Progress.LARGE_STATE);
+        assertThat(registry.get("streamworks.state.rows").tag("store", "device-windows-store").gauge().value())
+                .isEqualTo(1100.0);
+        assertThat(registry.get("streamworks.state.memory").tag("store", "device-windows-store").gauge().value())
+                .isEqualTo(3072.0);
     }
 
     private void lag(String client, int partition, double value) {

@@ -7,9 +7,11 @@ import dev.streamworks.common.serde.Parsed;
 import dev.streamworks.common.streams.LateRecords;
 import dev.streamworks.common.streams.Window;
 import dev.streamworks.iot.IotProperties;
+import dev.streamworks.iot.domain.AlertType;
 import dev.streamworks.iot.domain.DeviceAlert;
 import dev.streamworks.iot.domain.DeviceStats;
 import dev.streamworks.iot.domain.DeviceWindow;
+import io.micrometer.core.instrument.Counter;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Windowed;
@@ -24,6 +26,9 @@ import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 
@@ -57,6 +62,8 @@ public final class DeviceWindowProcessor implements Processor<String, Parsed<Tel
     private final StreamworksMetrics metrics;
     private final long sizeMs;
     private final long graceMs;
+    private final Counter windowsEmitted;
+    private final Map<AlertType, Counter> alertsRaised = new EnumMap<>(AlertType.class);
 
     private ProcessorContext<String, Object> context;
     private WindowStore<String, DeviceWindow> windows;
@@ -69,6 +76,13 @@ public final class DeviceWindowProcessor implements Processor<String, Parsed<Tel
         this.metrics = metrics;
         this.sizeMs = props.windowSize().toMillis();
         this.graceMs = props.grace().toMillis();
+        this.windowsEmitted = Counter.builder("streamworks.iot.windows.emitted")
+                .description("Statistics records written to the statistics topic (final mode: windows closed)")
+                .tag("emit", props.emit().name().toLowerCase(Locale.ROOT)).register(metrics.registry());
+        for (AlertType type : AlertType.values()) {
+            alertsRaised.put(type, Counter.builder("streamworks.iot.alerts").description("Overheat alerts raised")
+                    .tag("type", type.name()).register(metrics.registry()));
+        }
     }
 
     /** The processor with its stores, for {@code KStream#process}. */
@@ -135,6 +149,7 @@ public final class DeviceWindowProcessor implements Processor<String, Parsed<Tel
             DeviceAlert alert = DeviceAlert.of(update.alert(), deviceId, window, update.window(),
                     props.overheatThreshold(), reading.eventTime());
             alerts.put(deviceId, alert, eventTime);
+            alertsRaised.get(update.alert()).increment();
             context.forward(new Record<>(deviceId, alert, eventTime), ALERTS_SINK);
         }
         if (props.emit() == IotProperties.Emit.UPDATE) {
@@ -178,5 +193,6 @@ public final class DeviceWindowProcessor implements Processor<String, Parsed<Tel
 
     private void forwardStats(String deviceId, Window window, DeviceWindow figures) {
         context.forward(new Record<>(deviceId, DeviceStats.of(deviceId, window, figures), window.endMs()), STATS_SINK);
+        windowsEmitted.increment();
     }
 }
