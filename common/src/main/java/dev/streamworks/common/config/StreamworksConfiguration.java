@@ -7,6 +7,7 @@ import dev.streamworks.common.ops.StreamworksMetrics;
 import dev.streamworks.common.query.KeyOwners;
 import dev.streamworks.common.query.QueryErrorHandler;
 import dev.streamworks.common.streams.StreamsSettings;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.config.MeterFilter;
 import org.apache.kafka.clients.admin.Admin;
@@ -50,13 +51,21 @@ public class StreamworksConfiguration {
     private static final Logger log = LoggerFactory.getLogger(StreamworksConfiguration.class);
 
     @Bean
-    StreamworksMetrics streamworksMetrics(MeterRegistry registry) {
-        return new StreamworksMetrics(registry, Clock.systemUTC());
+    StreamworksMetrics streamworksMetrics(MeterRegistry registry, ServiceDescriptor service) {
+        StreamworksMetrics metrics = new StreamworksMetrics(registry, Clock.systemUTC());
+        metrics.declare(service.inputs(), service.outputs());
+        return metrics;
     }
 
     @Bean
-    StreamsState streamsState() {
-        return new StreamsState();
+    StreamsState streamsState(MeterRegistry registry) {
+        StreamsState state = new StreamsState();
+        Gauge.builder("streamworks.streams.ready", state, s -> s.isReady() ? 1 : 0)
+                .description("1 while Kafka Streams is RUNNING (or rebalancing after it ran): the readiness probe")
+                .register(registry);
+        Gauge.builder("streamworks.streams.alive", state, s -> s.isAlive() ? 1 : 0)
+                .description("0 once the Kafka Streams client is dead: the liveness probe").register(registry);
+        return state;
     }
 
     @Bean

@@ -48,10 +48,18 @@ public final class StreamworksMetrics implements DeadLetterListener {
         deadLetterCounter("deserialization");
     }
 
+    /**
+     * Registers the per-topic and per-output counters before the first record, so a scrape shows
+     * 0 rather than nothing.
+     */
+    public void declare(java.util.List<String> inputs, java.util.List<String> outputs) {
+        inputs.forEach(this::inCounter);
+        outputs.forEach(this::lateCounter);
+    }
+
     /** A valid input record entered the topology; {@code eventTimeMs} is its event time. */
     public void recordIn(String topic, long eventTimeMs) {
-        inByTopic.computeIfAbsent(topic, t -> Counter.builder(RECORDS_IN)
-                .description("Valid input records processed").tag("topic", t).register(registry)).increment();
+        inCounter(topic).increment();
         recordsIn.incrementAndGet();
         maxEventTime.accumulateAndGet(eventTimeMs, Math::max);
         long late = clock.millis() - eventTimeMs;
@@ -62,10 +70,19 @@ public final class StreamworksMetrics implements DeadLetterListener {
 
     /** A record was too late for {@code output}'s window and went to the late topic. */
     public void late(String output) {
-        lateByOutput.computeIfAbsent(output, o -> Counter.builder(LATE_RECORDS)
-                .description("Records routed to the late topic, per output that could not count them")
-                .tag("output", o).register(registry)).increment();
+        lateCounter(output).increment();
         lateRecords.incrementAndGet();
+    }
+
+    private Counter inCounter(String topic) {
+        return inByTopic.computeIfAbsent(topic, t -> Counter.builder(RECORDS_IN)
+                .description("Valid input records processed").tag("topic", t).register(registry));
+    }
+
+    private Counter lateCounter(String output) {
+        return lateByOutput.computeIfAbsent(output, o -> Counter.builder(LATE_RECORDS)
+                .description("Records routed to the late topic, per output that could not count them")
+                .tag("output", o).register(registry));
     }
 
     @Override
