@@ -1,5 +1,6 @@
 package dev.streamworks.devstack;
 
+import dev.streamworks.fraud.FraudServiceApplication;
 import dev.streamworks.iot.IotAlertsServiceApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -28,9 +29,12 @@ public final class Devstack {
     }
 
     static List<DevService> services() {
-        return List.of(new DevService("iot-alerts-service", "iot-alerts", 8082, IotAlertsServiceApplication::application,
-                List.of(new DevService.Output("device-stats-5m", "windows closed"),
-                        new DevService.Output("device-alerts", "alerts"))));
+        return List.of(
+                new DevService("iot-alerts-service", "iot-alerts", 8082, IotAlertsServiceApplication::application,
+                        List.of(new DevService.Output("device-stats-5m", "windows closed"),
+                                new DevService.Output("device-alerts", "alerts"))),
+                new DevService("fraud-service", "fraud", 8083, FraudServiceApplication::application,
+                        List.of(new DevService.Output("fraud-alerts", "alerts"))));
     }
 
     public static void main(String[] args) throws Exception {
@@ -91,7 +95,8 @@ public final class Devstack {
             }
             EventClock clock = new EventClock(Clock.systemUTC(), options.speed());
             pump = new TrafficPump(bootstrapServers,
-                    List.of(new TelemetryTraffic(options.devices(), clock, options.seed())), options.rate());
+                    List.of(new TelemetryTraffic(options.devices(), clock, options.seed()),
+                            new TransactionTraffic(clock, options.seed())), options.rate());
             monitor = new FlowMonitor(bootstrapServers, services, out);
             printWelcome(bootstrapServers, services);
             pump.start();
@@ -107,6 +112,7 @@ public final class Devstack {
                         service.name(), service.port());
             }
             out.println("  try: curl -s localhost:8082/api/devices/" + TelemetryTraffic.deviceId(2) + "/alerts");
+            out.println("       curl -s localhost:8083/api/users/" + TransactionTraffic.Scenario.COMBO.user(1) + "/risk");
             out.printf("Event time runs %dx faster than the wall clock until it reaches the present. Ctrl-C stops.%n",
                     options.speed());
         }

@@ -1,0 +1,74 @@
+package dev.streamworks.fraud;
+
+import dev.streamworks.common.event.Transaction;
+import dev.streamworks.common.ops.StreamworksMetrics;
+import dev.streamworks.common.serde.EventSerde;
+import dev.streamworks.common.serde.JsonSerde;
+import dev.streamworks.common.streams.EventTimeExtractor;
+import dev.streamworks.fraud.domain.FraudAlert;
+import dev.streamworks.fraud.processor.FraudStateProcessor;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
+
+/**
+ * The fraud state machine (CONTRACTS.md section 4), the course's per-user fraud pipeline:
+ * <pre>
+ * transactions (key untrusted) -> validate, event time = transaction_time -> re-key by user_id
+ *   -> per user: rules over (t - lookback, t], CLEAR/SUSPECTED episodes (RocksDB key-value store)
+ *   -> fraud-alerts (FRAUD_SUSPECTED, FRAUD_ESCALATED; timestamp = transaction time), fraud.late
+ * </pre>
+ * Bad transactions never get past the source: they fail validation in the serde and go to the
+ * dead-letter topic. Repartitioning by user carries the transactions' original bytes, so a late
+ * transaction reaches the late topic exactly as it was sent. The state machine runs in arrival
+ * order, the windows in event time: an out-of-order transaction within grace is inserted at its
+ * place and judged at its own time, but transactions judged before it are not judged again.
+ */
+public final class FraudTopology {
+
+    public static final String SOURCE = "transactions-source";
+    public static final String COUNT_TRANSACTIONS = "count-transactions";
+    public static final String KEY_BY_USER = "key-by-user";
+    public static final String TRANSACTIONS_BY_USER = "transactions-by-user";
+    public static final String FRAUD_STATE_MACHINE = "fraud-state-machine";
+
+    private final FraudProperties props;
+    private final EventSerde<Transaction> transactions;
+    private final StreamworksMetrics metrics;
+    private final String lateTopic;
+
+    public FraudTopology(FraudProperties props, EventSerde<Transaction> transactions, StreamworksMetrics metrics,
+                         String lateTopic) {
+        this.props = props;
+        this.transactions = transactions;
+        this.metrics = metrics;
+        this.lateTopic = lateTopic;
+    }
+
+    public void addTo(StreamsBuilder builder) {
+        String input = props.topics().transactions();
+        KStream<String, Object> outputs = builder
+                .stream(input, Consumed.with(Serdes.String(), transactions)
+                        .withTimestampExtractor(new EventTimeExtractor()).withName(SOURCE))
+                .peek((key, transaction) -> metrics.recordIn(input, transaction.value().eventTime().toEpochMilli()),
+                        Named.as(COUNT_TRANSACTIONS))
+                .selectKey((key, transaction) -> transaction.value().userId(), Named.as(KEY_BY_USER))
+                .repartition(Repartitioned.with(Serdes.String(), transactions).withName(TRANSACTIONS_BY_USER))
+                .process(FraudStateProcessor.supplier(props, metrics), Named.as(FRAUD_STATE_MACHINE));
+        // the processor forwards each record to the sink it belongs to, by name
+        outputs.to(props.topics().alerts(), Produced.with(Serdes.String(), erased(JsonSerde.of(FraudAlert.class)))
+                .withName(FraudStateProcessor.ALERTS_SINK));
+        outputs.to(lateTopic, Produced.with(Serdes.String(), erased(Serdes.ByteArray()))
+                .withName(FraudStateProcessor.LATE_SINK));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Serde<Object> erased(Serde<T> serde) {
+        return (Serde<Object>) (Serde<?>) serde;
+    }
+}
