@@ -2,6 +2,7 @@ package dev.streamworks.devstack;
 
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.server.common.MetadataVersion;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -10,7 +11,8 @@ import java.util.Map;
 
 /**
  * A real single-node Kafka (KRaft: broker and controller in one process), started inside the
- * devstack's JVM from Kafka's own jars: nothing to install, no Docker. Clients reach it on
+ * devstack's JVM from Kafka's own jars: nothing to install, no Docker. It runs the latest
+ * production metadata version, not the test kit's default of the newest unstable one. Clients reach it on
  * {@code localhost:<port>}; its data lives in a temporary directory removed on close.
  */
 final class LocalKafka implements AutoCloseable {
@@ -26,6 +28,7 @@ final class LocalKafka implements AutoCloseable {
     /** Starts the broker on {@code localhost:port}, its logs under {@code dataDir}. */
     static LocalKafka start(int port, Path dataDir) throws Exception {
         TestKitNodes nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
+                .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
                 .setNumControllerNodes(1).setBaseDirectory(dataDir).build();
         KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
         Map.of(

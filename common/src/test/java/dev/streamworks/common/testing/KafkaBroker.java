@@ -2,6 +2,7 @@ package dev.streamworks.common.testing;
 
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -80,7 +81,8 @@ public final class KafkaBroker {
     private static KafkaBroker startInProcess() {
         try {
             KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                    .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build());
+                    .setCombined(true).setNumBrokerNodes(1)
+                    .setBootstrapMetadataVersion(MetadataVersion.latestProduction()).setNumControllerNodes(1).build());
             SINGLE_NODE.forEach(builder::setConfigProp);
             KafkaClusterTestKit cluster = builder.build();
             cluster.format();
