@@ -9,7 +9,7 @@ import java.time.Instant;
  * than the wall clock until it reaches the present, then keeps pace with it. It never runs ahead
  * of the wall clock, so the services never see a far-future event.
  */
-final class EventClock {
+public final class EventClock {
 
     private static final Duration HEAD_START = Duration.ofHours(1);
 
@@ -17,13 +17,13 @@ final class EventClock {
     private final int speed;
     private final Instant startedAt;
 
-    EventClock(Clock wall, int speed) {
+    public EventClock(Clock wall, int speed) {
         this.wall = wall;
         this.speed = speed;
         this.startedAt = wall.instant();
     }
 
-    Instant now() {
+    public Instant now() {
         Instant wallNow = wall.instant();
         if (speed == 1) {
             return wallNow;

@@ -15,7 +15,7 @@ import java.util.Map;
  * production metadata version, not the test kit's default of the newest unstable one. Clients reach it on
  * {@code localhost:<port>}; its data lives in a temporary directory removed on close.
  */
-final class LocalKafka implements AutoCloseable {
+public final class LocalKafka implements AutoCloseable {
 
     private final KafkaClusterTestKit cluster;
     private final String bootstrapServers;
@@ -26,7 +26,7 @@ final class LocalKafka implements AutoCloseable {
     }
 
     /** Starts the broker on {@code localhost:port}, its logs under {@code dataDir}. */
-    static LocalKafka start(int port, Path dataDir) throws Exception {
+    public static LocalKafka start(int port, Path dataDir) throws Exception {
         TestKitNodes nodes = new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1)
                 .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
                 .setNumControllerNodes(1).setBaseDirectory(dataDir).build();
@@ -60,7 +60,7 @@ final class LocalKafka implements AutoCloseable {
         return new LocalKafka(cluster, "localhost:" + port);
     }
 
-    String bootstrapServers() {
+    public String bootstrapServers() {
         return bootstrapServers;
     }
 

@@ -14,9 +14,9 @@ import java.util.SplittableRandom;
  * too late (half an hour old: their windows have closed), and a few are broken (not JSON, a
  * missing field, a negative battery level), which the service sends to its dead-letter topic.
  */
-final class TelemetryTraffic implements Traffic {
+public final class TelemetryTraffic implements Traffic {
 
-    static final String TOPIC = "iot-telemetry";
+    public static final String TOPIC = "iot-telemetry";
 
     private static final Duration HEAT_CYCLE = Duration.ofMinutes(4);
 
@@ -25,7 +25,7 @@ final class TelemetryTraffic implements Traffic {
     private final SplittableRandom random;
     private long sent;
 
-    TelemetryTraffic(int devices, EventClock clock, long seed) {
+    public TelemetryTraffic(int devices, EventClock clock, long seed) {
         this.devices = devices;
         this.clock = clock;
         this.random = new SplittableRandom(seed);

@@ -3,7 +3,7 @@ package dev.streamworks.devstack;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** One pipeline's generated input: the next record to send, as a producer of that input would. */
-interface Traffic {
+public interface Traffic {
 
     /** A short name for the console ({@code iot}, {@code clicks} ...). */
     String name();

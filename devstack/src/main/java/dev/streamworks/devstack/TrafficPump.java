@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 
 /** Sends each pipeline's traffic at a steady rate from one thread until stopped. */
-final class TrafficPump implements AutoCloseable {
+public final class TrafficPump implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TrafficPump.class);
     private static final long TICK_NANOS = Duration.ofMillis(10).toNanos();
@@ -25,7 +25,7 @@ final class TrafficPump implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    TrafficPump(String bootstrapServers, List<Traffic> traffic, int ratePerPipeline) {
+    public TrafficPump(String bootstrapServers, List<Traffic> traffic, int ratePerPipeline) {
         this.traffic = traffic;
         this.ratePerPipeline = ratePerPipeline;
         this.producer = new KafkaProducer<>(Map.of(
@@ -37,11 +37,11 @@ final class TrafficPump implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    void start() {
+    public void start() {
         thread.start();
     }
 
-    long sent() {
+    public long sent() {
         return sent.get();
     }
 

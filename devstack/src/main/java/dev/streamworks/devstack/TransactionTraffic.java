@@ -19,9 +19,9 @@ import java.util.SplittableRandom;
  * within the grace period), a few far too late (half an hour old), and a few are broken (not JSON,
  * a missing user, a negative amount), which the service sends to its dead-letter topic.
  */
-final class TransactionTraffic implements Traffic {
+public final class TransactionTraffic implements Traffic {
 
-    static final String TOPIC = "transactions";
+    public static final String TOPIC = "transactions";
 
     /** Clean users: enough that each pays only a few times in ten minutes of event time. */
     static final int CLEAN_USERS = 1_000_000;
@@ -52,7 +52,7 @@ final class TransactionTraffic implements Traffic {
     private final Deque<Pending> scenario = new ArrayDeque<>();
     private long sent;
 
-    TransactionTraffic(EventClock clock, long seed) {
+    public TransactionTraffic(EventClock clock, long seed) {
         this.clock = clock;
         this.random = new SplittableRandom(seed);
         this.run = Long.toString(Math.abs(seed % 1000), 36) + Long.toString(random.nextLong(1L << 40), 36);
