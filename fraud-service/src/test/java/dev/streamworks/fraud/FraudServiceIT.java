@@ -62,14 +62,8 @@ class FraudServiceIT {
     }
 
     private static RunningService startService() {
-        return RunningService.start(FraudServiceApplication.application(), Map.of(
-                "spring.kafka.bootstrap-servers", KafkaBroker.shared().bootstrapServers(),
-                "server.port", "0",
-                "streamworks.state-dir", stateDir.toString(),
-                "streamworks.leave-group-on-close", "true",
-                "streamworks.max-record-bytes", "4KB",
-                "streamworks.topics.partitions", "2",
-                "streamworks.progress.interval", "1s"));
+        return RunningService.startOnSharedBroker(FraudServiceApplication.application(), stateDir,
+                Map.of("streamworks.max-record-bytes", "4KB"));
     }
 
     @AfterAll

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,6 +39,25 @@ public final class RunningService implements AutoCloseable {
         RunningService service = new RunningService(application.run(args.toArray(String[]::new)));
         await().atMost(Duration.ofSeconds(60)).until(() -> service.streamsState() == KafkaStreams.State.RUNNING);
         return service;
+    }
+
+    /**
+     * Starts the application on {@link KafkaBroker#shared()} with the settings every integration
+     * test wants: a random HTTP port, its own state directory, leave the group on close (a restart
+     * is not held for the session timeout), two partitions per topic, progress every second.
+     * {@code overrides} win.
+     */
+    public static RunningService startOnSharedBroker(SpringApplicationBuilder application, Path stateDir,
+                                                     Map<String, String> overrides) {
+        Map<String, String> properties = new java.util.LinkedHashMap<>(Map.of(
+                "spring.kafka.bootstrap-servers", KafkaBroker.shared().bootstrapServers(),
+                "server.port", "0",
+                "streamworks.state-dir", stateDir.toString(),
+                "streamworks.leave-group-on-close", "true",
+                "streamworks.topics.partitions", "2",
+                "streamworks.progress.interval", "1s"));
+        properties.putAll(overrides);
+        return start(application, properties);
     }
 
     public KafkaStreams.State streamsState() {
