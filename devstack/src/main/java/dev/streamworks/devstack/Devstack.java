@@ -1,5 +1,6 @@
 package dev.streamworks.devstack;
 
+import dev.streamworks.cdc.CdcServiceApplication;
 import dev.streamworks.fraud.FraudServiceApplication;
 import dev.streamworks.iot.IotAlertsServiceApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -29,7 +30,11 @@ public final class Devstack {
     }
 
     static List<DevService> services() {
+        // cdc-service first: it creates cdc.users compacted, before any reader of it could create it
         return List.of(
+                new DevService("cdc-service", "cdc", 8084, CdcServiceApplication::application,
+                        List.of(new DevService.Output("cdc.users", "rows upserted"),
+                                new DevService.Output("cdc.users.changes", "changes"))),
                 new DevService("iot-alerts-service", "iot-alerts", 8082, IotAlertsServiceApplication::application,
                         List.of(new DevService.Output("device-stats-5m", "windows closed"),
                                 new DevService.Output("device-alerts", "alerts"))),
@@ -96,7 +101,8 @@ public final class Devstack {
             EventClock clock = new EventClock(Clock.systemUTC(), options.speed());
             pump = new TrafficPump(bootstrapServers,
                     List.of(new TelemetryTraffic(options.devices(), clock, options.seed()),
-                            new TransactionTraffic(clock, options.seed())), options.rate());
+                            new TransactionTraffic(clock, options.seed()),
+                            new UserChangeTraffic(500, clock, options.seed())), options.rate());
             monitor = new FlowMonitor(bootstrapServers, services, out);
             printWelcome(bootstrapServers, services);
             pump.start();
@@ -113,6 +119,7 @@ public final class Devstack {
             }
             out.println("  try: curl -s localhost:8082/api/devices/" + TelemetryTraffic.deviceId(2) + "/alerts");
             out.println("       curl -s localhost:8083/api/users/" + TransactionTraffic.Scenario.COMBO.user(1) + "/risk");
+            out.println("       curl -s localhost:8084/api/tables/users/rows/" + UserChangeTraffic.userId(1));
             out.printf("Event time runs %dx faster than the wall clock until it reaches the present. Ctrl-C stops.%n",
                     options.speed());
         }

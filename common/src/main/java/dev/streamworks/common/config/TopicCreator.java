@@ -5,6 +5,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +59,34 @@ public final class TopicCreator {
         return new NewTopic(name, props.topics().partitions(), props.topics().replicationFactor()).configs(all);
     }
 
+    /**
+     * Waits until every partition of the new topics has a leader in the metadata the brokers
+     * serve: a Streams client that starts before that fails its first assignment with missing
+     * source topics.
+     */
+    private static void awaitLeaders(Admin client, List<String> topics, Duration timeout)
+            throws InterruptedException, ExecutionException, java.util.concurrent.TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                boolean ready = client.describeTopics(topics).allTopicNames()
+                        .get(timeout.toMillis(), TimeUnit.MILLISECONDS).values().stream()
+                        .allMatch(topic -> topic.partitions().stream().allMatch(partition -> partition.leader() != null));
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new java.util.concurrent.TimeoutException("Topics " + topics + " have no leaders after " + timeout);
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+
     /** Creates what is missing; waits up to {@code timeout} for the cluster to answer. */
     public void createMissing(List<NewTopic> topics, Duration timeout) {
         try (Admin client = admin.get()) {
@@ -76,6 +105,7 @@ public final class TopicCreator {
                     }
                 }
             }
+            awaitLeaders(client, missing.stream().map(NewTopic::name).toList(), timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while creating topics", e);

@@ -8,6 +8,8 @@ import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.kafka.KafkaContainer;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -80,8 +82,11 @@ public final class KafkaBroker {
 
     private static KafkaBroker startInProcess() {
         try {
+            // its own directory (under java.io.tmpdir, target/ in the build): the test kit's default
+            // one is deleted by a JVM shutdown hook of Kafka's while this broker is still stopping
+            Path dir = Files.createTempDirectory("kafka-broker");
             KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                    .setCombined(true).setNumBrokerNodes(1)
+                    .setBaseDirectory(dir).setCombined(true).setNumBrokerNodes(1)
                     .setBootstrapMetadataVersion(MetadataVersion.latestProduction()).setNumControllerNodes(1).build());
             SINGLE_NODE.forEach(builder::setConfigProp);
             KafkaClusterTestKit cluster = builder.build();
