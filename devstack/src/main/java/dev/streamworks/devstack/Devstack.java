@@ -1,6 +1,7 @@
 package dev.streamworks.devstack;
 
 import dev.streamworks.cdc.CdcServiceApplication;
+import dev.streamworks.clickstream.ClickstreamServiceApplication;
 import dev.streamworks.fraud.FraudServiceApplication;
 import dev.streamworks.iot.IotAlertsServiceApplication;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -35,6 +36,12 @@ public final class Devstack {
                 new DevService("cdc-service", "cdc", 8084, CdcServiceApplication::application,
                         List.of(new DevService.Output("cdc.users", "rows upserted"),
                                 new DevService.Output("cdc.users.changes", "changes"))),
+                new DevService("clickstream-service", "clickstream", 8081, ClickstreamServiceApplication::application,
+                        List.of(new DevService.Output("clicks-per-product-5m", "product windows"),
+                                new DevService.Output("user-sessions", "sessions closed"),
+                                new DevService.Output("activity-anomalies", "anomalies"),
+                                new DevService.Output("click-impression-matches", "matches"),
+                                new DevService.Output("event-lateness-1m", "lateness minutes"))),
                 new DevService("iot-alerts-service", "iot-alerts", 8082, IotAlertsServiceApplication::application,
                         List.of(new DevService.Output("device-stats-5m", "windows closed"),
                                 new DevService.Output("device-alerts", "alerts"))),
@@ -102,7 +109,9 @@ public final class Devstack {
             pump = new TrafficPump(bootstrapServers,
                     List.of(new TelemetryTraffic(options.devices(), clock, options.seed()),
                             new TransactionTraffic(clock, options.seed()),
-                            new UserChangeTraffic(500, clock, options.seed())), options.rate());
+                            new UserChangeTraffic(500, clock, options.seed()),
+                            new ClickTraffic(500, clock, options.seed()),
+                            new ImpressionTraffic(500, clock, options.seed())), options.rate());
             monitor = new FlowMonitor(bootstrapServers, services, out);
             printWelcome(bootstrapServers, services);
             pump.start();
@@ -117,7 +126,8 @@ public final class Devstack {
                 out.printf("  %-20s http://localhost:%d/actuator/progress  /actuator/health  /actuator/prometheus%n",
                         service.name(), service.port());
             }
-            out.println("  try: curl -s localhost:8082/api/devices/" + TelemetryTraffic.deviceId(2) + "/alerts");
+            out.println("  try: curl -s localhost:8081/api/products/" + ClickTraffic.productId(1) + "/conversion");
+            out.println("       curl -s localhost:8082/api/devices/" + TelemetryTraffic.deviceId(2) + "/alerts");
             out.println("       curl -s localhost:8083/api/users/" + TransactionTraffic.Scenario.COMBO.user(1) + "/risk");
             out.println("       curl -s localhost:8084/api/tables/users/rows/" + UserChangeTraffic.userId(1));
             out.printf("Event time runs %dx faster than the wall clock until it reaches the present. Ctrl-C stops.%n",

@@ -59,8 +59,8 @@ public final class UserChangeTraffic implements Traffic {
 
     /** The click traffic's user ids, so clickstream's enrichment finds the users. */
     static String userId(int index) {
-        // the ids the click traffic's users have, so clickstream's enrichment finds them
-        return String.format(Locale.ROOT, "user-%05d", index);
+        // the click traffic's users, so clickstream's enrichment finds them
+        return ClickTraffic.userId(index);
     }
 
     @Override

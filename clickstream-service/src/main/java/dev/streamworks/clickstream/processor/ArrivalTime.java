@@ -1,0 +1,61 @@
+package dev.streamworks.clickstream.processor;
+
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The wall-clock time a click arrived at the service, carried in a header through the
+ * repartition topics to the lateness task (the lateness of an event is its arrival time minus its
+ * event time, measured at the source, not after the repartition round trips). The header is
+ * internal: it is removed from records routed to the late topic, and outputs are new records
+ * without input headers.
+ */
+public final class ArrivalTime {
+
+    public static final String HEADER = "x-streamworks-arrival-ms";
+
+    private ArrivalTime() {
+    }
+
+    /** Stamps each record with the task's wall-clock time. */
+    public static <V> FixedKeyProcessorSupplier<String, V, V> stamp() {
+        return () -> new FixedKeyProcessor<>() {
+            private FixedKeyProcessorContext<String, V> context;
+
+            @Override
+            public void init(FixedKeyProcessorContext<String, V> context) {
+                this.context = context;
+            }
+
+            @Override
+            public void process(FixedKeyRecord<String, V> record) {
+                Headers headers = withoutArrival(record.headers());
+                headers.add(HEADER, ByteBuffer.allocate(Long.BYTES).putLong(context.currentSystemTimeMs()).array());
+                context.forward(record.withHeaders(headers));
+            }
+        };
+    }
+
+    /** The arrival time in {@code headers}, or {@code fallback} when it is missing. */
+    public static long of(Headers headers, long fallback) {
+        Header header = headers.lastHeader(HEADER);
+        if (header == null || header.value() == null || header.value().length != Long.BYTES) {
+            return fallback;
+        }
+        return ByteBuffer.wrap(header.value()).getLong();
+    }
+
+    /** A copy of {@code headers} without the arrival header. */
+    public static Headers withoutArrival(Headers headers) {
+        Headers copy = new RecordHeaders(headers.toArray());
+        copy.remove(HEADER);
+        return copy;
+    }
+}

@@ -1,0 +1,88 @@
+package dev.streamworks.clickstream.processor;
+
+import dev.streamworks.common.event.Click;
+import dev.streamworks.common.serde.Parsed;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Drops repeated {@code event_id}s, like Spark's {@code dropDuplicates("event_id")} under a
+ * watermark of {@code dedup-window}: the first copy of an id is remembered at its event time in a
+ * RocksDB window store and a later copy is dropped while that first copy is younger than the
+ * window, measured against the task's stream time (its "watermark"). The store's retention is the
+ * window, so old ids fall away segment by segment: the state is bounded by the ids of one window,
+ * not by every id ever seen. The input must be partitioned by {@code event_id}, so every copy of an
+ * id meets the same store.
+ * <p>
+ * Unlike Spark, a record older than the watermark is not dropped here: the outputs without a
+ * window count every valid record, late or not, and the windowed ones route late records to the
+ * late topic. Such a record is let through as new (its first copy, if any, is forgotten).
+ */
+public final class ClickDedupProcessor implements Processor<String, Parsed<Click>, String, Parsed<Click>> {
+
+    public static final String STORE = "click-dedup-store";
+    public static final String DUPLICATES = "streamworks.clickstream.duplicates";
+
+    private final long windowMs;
+    private final Counter duplicates;
+    private ProcessorContext<String, Parsed<Click>> context;
+    private WindowStore<String, Long> seen;
+
+    ClickDedupProcessor(Duration window, MeterRegistry registry) {
+        this.windowMs = window.toMillis();
+        this.duplicates = Counter.builder(DUPLICATES).description("Clicks dropped as a repeated event_id")
+                .register(registry);
+    }
+
+    public static ProcessorSupplier<String, Parsed<Click>, String, Parsed<Click>> supplier(Duration window,
+                                                                                          MeterRegistry registry) {
+        return new ProcessorSupplier<>() {
+            @Override
+            public Processor<String, Parsed<Click>, String, Parsed<Click>> get() {
+                return new ClickDedupProcessor(window, registry);
+            }
+
+            @Override
+            public Set<StoreBuilder<?>> stores() {
+                // window size 1 ms: each entry is one point in time, the first copy's event time
+                return Set.of(Stores.windowStoreBuilder(
+                        Stores.persistentWindowStore(STORE, window, Duration.ofMillis(1), false),
+                        Serdes.String(), Serdes.Long()));
+            }
+        };
+    }
+
+    @Override
+    public void init(ProcessorContext<String, Parsed<Click>> context) {
+        this.context = context;
+        this.seen = context.getStateStore(STORE);
+    }
+
+    @Override
+    public void process(Record<String, Parsed<Click>> record) {
+        Click click = record.value().value();
+        long eventTime = click.eventTime().toEpochMilli();
+        long streamTime = context.currentStreamTimeMs();
+        // ids first seen after the watermark (stream time - window) are still remembered
+        try (WindowStoreIterator<Long> copies = seen.fetch(click.eventId(), streamTime - windowMs + 1, streamTime)) {
+            if (copies.hasNext()) {
+                duplicates.increment();
+                return;
+            }
+        }
+        seen.put(click.eventId(), eventTime, eventTime);
+        context.forward(record);
+    }
+}

@@ -1,0 +1,128 @@
+package dev.streamworks.clickstream;
+
+import dev.streamworks.common.config.StreamworksProperties;
+import dev.streamworks.common.event.Click;
+import dev.streamworks.common.event.Impression;
+import dev.streamworks.common.ops.StreamworksMetrics;
+import dev.streamworks.common.serde.EventSerde;
+import dev.streamworks.common.serde.JsonSerde;
+import dev.streamworks.common.testing.TestTimes;
+import dev.streamworks.common.testing.TopologyDriver;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+
+import static dev.streamworks.common.testing.TestTimes.T0;
+
+/** The production topology in a {@link TopologyTestDriver}, with typed access to its topics. */
+final class ClickstreamDriver implements AutoCloseable {
+
+    static final String APP = "clickstream";
+    static final String LATE = "clickstream.late";
+    static final String DLQ = "clickstream.dlq";
+    /** Kafka timestamp of every input: far from any event time, to prove event time is read from the payload. */
+    static final Instant KAFKA_TIME = T0.minus(Duration.ofDays(30));
+
+    final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    final StreamworksMetrics metrics = new StreamworksMetrics(registry, TestTimes.CLOCK);
+    final ClickstreamProperties props;
+    final TopologyTestDriver driver;
+    private final TestInputTopic<String, String> clicks;
+    private final TestInputTopic<String, String> impressions;
+    private final TestInputTopic<String, String> users;
+
+    ClickstreamDriver(ClickstreamProperties props, Path stateDir) {
+        this.props = props;
+        StreamworksProperties common = StreamworksProperties.defaults();
+        EventSerde<Click> clickSerde = new EventSerde<>(Click.class, common.maxRecordBytesInt(), common.maxFutureSkew(),
+                TestTimes.CLOCK);
+        EventSerde<Impression> impressionSerde = new EventSerde<>(Impression.class, common.maxRecordBytesInt(),
+                common.maxFutureSkew(), TestTimes.CLOCK);
+        driver = TopologyDriver.drive(TopologyDriver.settings(APP, common, metrics, stateDir),
+                builder -> new ClickstreamTopology(props, clickSerde, impressionSerde, metrics, LATE).addTo(builder));
+        clicks = input(props.topics().clicks());
+        impressions = input(props.topics().impressions());
+        users = input(props.topics().users());
+    }
+
+    private TestInputTopic<String, String> input(String topic) {
+        return driver.createInputTopic(topic, new StringSerializer(), new StringSerializer());
+    }
+
+    TestOutputTopic<String, String> output(String topic) {
+        return driver.createOutputTopic(topic, new StringDeserializer(), new StringDeserializer());
+    }
+
+    /** A click with a price and quantity; the record key and Kafka timestamp are deliberately wrong. */
+    void click(String eventId, Instant at, String user, String type, String product, double price, int quantity) {
+        clicks.pipeInput("untrusted-key", clickJson(eventId, at, user, type, product, price, quantity), KAFKA_TIME);
+    }
+
+    /** A view of {@code product} by {@code user}, without price or quantity. */
+    void view(String eventId, Instant at, String user, String product) {
+        clicks.pipeInput("untrusted-key", String.format(Locale.ROOT, "{\"event_id\":\"%s\",\"timestamp\":\"%s\","
+                + "\"user_id\":\"%s\",\"event_type\":\"view\",\"product_id\":\"%s\"}", eventId, at, user, product),
+                KAFKA_TIME);
+    }
+
+    void rawClick(String key, String value) {
+        clicks.pipeInput(key, value, KAFKA_TIME);
+    }
+
+    void impression(String impressionId, Instant at, String user, String product) {
+        impressions.pipeInput("untrusted-key", dev.streamworks.common.testing.TestEvents.impression(impressionId, at,
+                user, product), KAFKA_TIME);
+    }
+
+    void rawImpression(String key, String value) {
+        impressions.pipeInput(key, value, KAFKA_TIME);
+    }
+
+    void user(String userId, String segment) {
+        users.pipeInput(userId, "{\"user_id\":\"" + userId + "\",\"user_segment\":\"" + segment + "\",\"name\":\"x\"}",
+                KAFKA_TIME);
+    }
+
+    void deleteUser(String userId) {
+        users.pipeInput(userId, null, KAFKA_TIME);
+    }
+
+    static String clickJson(String eventId, Instant at, String user, String type, String product, double price,
+                            int quantity) {
+        return dev.streamworks.common.testing.TestEvents.click(eventId, at, user, type, product, price, quantity);
+    }
+
+    <T> List<T> values(String topic, Class<T> type) {
+        return output(topic).readValuesToList().stream().map(json -> read(json, type)).toList();
+    }
+
+    static <T> T read(String json, Class<T> type) {
+        return JsonSerde.of(type).deserializer().deserialize("test", json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    List<TestRecord<String, String>> late() {
+        return output(LATE).readRecordsToList();
+    }
+
+    static String header(Headers headers, String name) {
+        return headers.lastHeader(name) == null ? null
+                : new String(headers.lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+}

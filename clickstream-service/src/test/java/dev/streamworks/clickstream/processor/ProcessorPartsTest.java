@@ -1,0 +1,97 @@
+package dev.streamworks.clickstream.processor;
+
+import dev.streamworks.clickstream.ClickstreamProperties;
+import dev.streamworks.clickstream.domain.LatencyHistogram;
+import dev.streamworks.clickstream.domain.UserRow;
+import dev.streamworks.clickstream.domain.WindowFigures;
+import dev.streamworks.common.event.Click;
+import dev.streamworks.common.event.Impression;
+import dev.streamworks.common.serde.EventSerde;
+import dev.streamworks.common.testing.TestEvents;
+import dev.streamworks.common.testing.TestTimes;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import static dev.streamworks.common.testing.TestTimes.seconds;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProcessorPartsTest {
+
+    @Test
+    void shouldPlaceATimestampInEveryHoppingWindowThatHoldsIt() {
+        WindowSlots hopping = new WindowSlots(ClickstreamProperties.defaults().eventTypeCounts());
+
+        assertThat(hopping.startsOf(seconds(25).toEpochMilli())).containsExactly(seconds(0).toEpochMilli(),
+                seconds(10).toEpochMilli(), seconds(20).toEpochMilli());
+        assertThat(hopping.startsOf(seconds(30).toEpochMilli())).containsExactly(seconds(10).toEpochMilli(),
+                seconds(20).toEpochMilli(), seconds(30).toEpochMilli());
+        assertThat(hopping.isClosed(seconds(0).toEpochMilli(), seconds(40).toEpochMilli())).isTrue();
+        assertThat(hopping.isClosed(seconds(0).toEpochMilli(), seconds(40).toEpochMilli() - 1)).isFalse();
+    }
+
+    @Test
+    void shouldCarryClicksAndImpressionsWithTheirOriginalBytes() {
+        EventSerde<Click> clicks = new EventSerde<>(Click.class, 4096, Duration.ofHours(1), TestTimes.CLOCK);
+        EventSerde<Impression> impressions = new EventSerde<>(Impression.class, 4096, Duration.ofHours(1),
+                TestTimes.CLOCK);
+        UserEventSerde serde = new UserEventSerde(clicks, impressions);
+        String click = TestEvents.click("e1", TestTimes.T0, "u1", "view", "p1", 1.0, 1);
+        String impression = TestEvents.impression("i1", TestTimes.T0, "u1", "p1");
+
+        UserEvent clickBack = serde.deserializer().deserialize("t", serde.serializer().serialize("t",
+                UserEvent.click(clicks.deserializer().deserialize("t", click.getBytes(StandardCharsets.UTF_8)))));
+        UserEvent impressionBack = serde.deserializer().deserialize("t", serde.serializer().serialize("t",
+                UserEvent.impression(impressions.deserializer().deserialize("t",
+                        impression.getBytes(StandardCharsets.UTF_8)))));
+
+        assertThat(clickBack).isInstanceOf(UserEvent.ClickEvent.class);
+        assertThat(new String(clickBack.parsed().bytes(), StandardCharsets.UTF_8)).isEqualTo(click);
+        assertThat(((UserEvent.ImpressionEvent) impressionBack).impression().impressionId()).isEqualTo("i1");
+    }
+
+    @Test
+    void shouldReadUserRowsLeniently() {
+        UserRowSerde serde = new UserRowSerde();
+
+        assertThat(serde.deserializer().deserialize("cdc.users", null)).isNull();
+        assertThat(serde.deserializer().deserialize("cdc.users",
+                "{\"user_id\":\"u1\",\"user_segment\":\"gold\",\"age\":3}".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(new UserRow("u1", "gold"));
+        assertThat(UserRow.segmentOf(serde.deserializer().deserialize("cdc.users",
+                "not json".getBytes(StandardCharsets.UTF_8)))).isEqualTo("unknown");
+    }
+
+    @Test
+    void shouldRoundTripWindowFiguresWithAndWithoutASketch() {
+        WindowFiguresSerde serde = new WindowFiguresSerde();
+        WindowFigures exact = WindowFigures.empty().add(true, false, "u1", true, 12.5, 12.5)
+                .add(false, false, "u1", false, null, 3.0);
+        WindowFigures approximate = WindowFigures.empty().add(false, true, "u1", false, null, null);
+
+        assertThat(serde.deserializer().deserialize("s", serde.serializer().serialize("s", exact))).isEqualTo(exact);
+        assertThat(serde.deserializer().deserialize("s", serde.serializer().serialize("s", approximate)))
+                .isEqualTo(approximate);
+        assertThat(exact).isEqualTo(new WindowFigures(2, 1, 1, 12.5, 15.5, null));
+        assertThat(approximate.uniqueUsers()).isEqualTo(1);
+    }
+
+    @Test
+    void shouldRoundTripAHistogramAndASample() {
+        LatencyHistogram histogram = new LatencyHistogram();
+        histogram.record(5);
+        histogram.record(15_555);
+        LatencyHistogramSerde serde = new LatencyHistogramSerde();
+
+        LatencyHistogram back = serde.deserializer().deserialize("s", serde.serializer().serialize("s", histogram));
+
+        assertThat(back.buckets()).isEqualTo(histogram.buckets());
+        assertThat(back.max()).isEqualTo(15_555);
+        assertThat(back.sum()).isEqualTo(15_560);
+        LatenessSample sample = new LatenessSample(10_000, 4_000);
+        assertThat(LatenessSample.serde().deserializer().deserialize("s",
+                LatenessSample.serde().serializer().serialize("s", sample))).isEqualTo(sample);
+        assertThat(sample.latencyMs()).isEqualTo(6_000);
+    }
+}
