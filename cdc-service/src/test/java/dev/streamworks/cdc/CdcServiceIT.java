@@ -73,13 +73,7 @@ class CdcServiceIT {
     }
 
     private static RunningService startService() {
-        return RunningService.start(CdcServiceApplication.application(), Map.of(
-                "spring.kafka.bootstrap-servers", KafkaBroker.shared().bootstrapServers(),
-                "server.port", "0",
-                "streamworks.state-dir", stateDir.toString(),
-                "streamworks.leave-group-on-close", "true",
-                "streamworks.topics.partitions", "2",
-                "streamworks.progress.interval", "1s"));
+        return RunningService.startOnSharedBroker(CdcServiceApplication.application(), stateDir, Map.of());
     }
 
     @AfterAll

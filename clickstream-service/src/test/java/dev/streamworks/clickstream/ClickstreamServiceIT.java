@@ -81,13 +81,7 @@ class ClickstreamServiceIT {
         // row below is read into the global table before the streams start running
         createCompactedTopic("cdc.users");
         kafka.send("cdc.users", GOLD_USER, "{\"user_id\":\"" + GOLD_USER + "\",\"user_segment\":\"gold-" + RUN + "\"}");
-        service = RunningService.start(ClickstreamServiceApplication.application(), Map.of(
-                "spring.kafka.bootstrap-servers", KafkaBroker.shared().bootstrapServers(),
-                "server.port", "0",
-                "streamworks.state-dir", stateDir.toString(),
-                "streamworks.leave-group-on-close", "true",
-                "streamworks.topics.partitions", "2",
-                "streamworks.progress.interval", "1s",
+        service = RunningService.startOnSharedBroker(ClickstreamServiceApplication.application(), stateDir, Map.of(
                 // the wall-clock windows are shortened so the test need not wait a minute
                 "streamworks.clickstream.event-lateness.size", "5s",
                 "streamworks.clickstream.event-lateness.emit-delay", "1s"));
