@@ -6,9 +6,11 @@ import dev.streamworks.common.ops.StreamsState;
 import dev.streamworks.common.ops.StreamworksMetrics;
 import dev.streamworks.common.query.KeyOwners;
 import dev.streamworks.common.query.QueryErrorHandler;
+import dev.streamworks.common.streams.BoundedRocksDbMemory;
 import dev.streamworks.common.streams.StreamsSettings;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.config.MeterFilter;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.StreamsConfig;
@@ -76,6 +78,18 @@ public class StreamworksConfiguration {
     @Bean
     HealthIndicator kafkaStreamsLiveness(StreamsState state) {
         return state.liveness();
+    }
+
+    /** The one RocksDB memory pool of the process, bounded by {@code streamworks.rocksdb.total-memory}. */
+    @Bean
+    MeterBinder rocksDbMemoryMeters() {
+        return registry -> {
+            Gauge.builder("streamworks.rocksdb.memory.used", BoundedRocksDbMemory::usedBytes).baseUnit("bytes")
+                    .description("Off-heap memory the shared RocksDB block cache holds, memtables included")
+                    .register(registry);
+            Gauge.builder("streamworks.rocksdb.memory.limit", BoundedRocksDbMemory::totalBytes).baseUnit("bytes")
+                    .description("Bound of the shared RocksDB memory pool").register(registry);
+        };
     }
 
     /** Kafka meters that can go negative (RocksDB's open files is -1) would fail the whole scrape. */

@@ -23,6 +23,7 @@ import java.time.Duration;
  *                          restart is not held for the session timeout
  * @param topics            how missing topics are created
  * @param progress          the {@code /actuator/progress} endpoint
+ * @param rocksdb           off-heap memory of the state stores
  */
 @Validated
 @ConfigurationProperties("streamworks")
@@ -34,7 +35,8 @@ public record StreamworksProperties(
         String stateDir,
         @DefaultValue("false") boolean leaveGroupOnClose,
         @DefaultValue @Valid Topics topics,
-        @DefaultValue @Valid Progress progress) {
+        @DefaultValue @Valid Progress progress,
+        @DefaultValue @Valid RocksDb rocksdb) {
 
     public enum Guarantee {
         EXACTLY_ONCE_V2("exactly_once_v2"), AT_LEAST_ONCE("at_least_once");
@@ -71,11 +73,20 @@ public record StreamworksProperties(
                            @DefaultValue("1.2") double fallingBehindRatio) {
     }
 
+    /**
+     * @param totalMemory   one bound for the block cache, index and filter blocks and memtables of
+     *                      every RocksDB store of the process
+     * @param memtableShare the part of it memtables (write buffers) may take
+     */
+    public record RocksDb(@DefaultValue("128MB") @NotNull DataSize totalMemory,
+                          @DefaultValue("0.5") double memtableShare) {
+    }
+
     /** With every default, as a service gets it when nothing is configured. */
     public static StreamworksProperties defaults() {
         return new StreamworksProperties(null, Guarantee.EXACTLY_ONCE_V2, DataSize.ofMegabytes(1),
                 Duration.ofHours(1), null, false, new Topics(6, (short) 1, null),
-                new Progress(Duration.ofSeconds(10), 10_000_000L, 1.2));
+                new Progress(Duration.ofSeconds(10), 10_000_000L, 1.2), new RocksDb(DataSize.ofMegabytes(128), 0.5));
     }
 
     public int maxRecordBytesInt() {

@@ -25,8 +25,12 @@ import java.util.function.Supplier;
 public final class ProgressReporter {
 
     private static final String STATE_GROUP = "stream-state-metrics";
-    private static final List<String> STORE_MEMORY = List.of("size-all-mem-tables", "block-cache-usage",
-            "estimate-table-readers-mem");
+    /**
+     * A store's own memory: its memtables and table readers. The block cache is one pool shared by
+     * every store ({@link dev.streamworks.common.streams.BoundedRocksDbMemory}), so each store's
+     * {@code block-cache-usage} is the whole pool's and is reported once, by its own gauge.
+     */
+    private static final List<String> STORE_MEMORY = List.of("size-all-mem-tables", "estimate-table-readers-mem");
 
     private final String id;
     private final String name;

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * The Kafka Streams settings every service runs with, in one place so the Spring wiring and the
  * topology tests use the same ones: processing guarantee, the dead-letter queue and its handlers,
- * explicit naming of every internal topic and store, state directory, static membership.
+ * explicit naming of every internal topic and store, state directory and bounded RocksDB memory,
+ * static membership.
  */
 public final class StreamsSettings {
 
@@ -32,6 +33,9 @@ public final class StreamsSettings {
         // day the topology changes shape; refuse to start instead (KIP-1111)
         config.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
         config.put(StreamsConfig.STATE_DIR_CONFIG, props.stateDirOrDefault());
+        config.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
+        config.put(BoundedRocksDbMemory.TOTAL_BYTES_CONFIG, props.rocksdb().totalMemory().toBytes());
+        config.put(BoundedRocksDbMemory.MEMTABLE_SHARE_CONFIG, props.rocksdb().memtableShare());
         // a rejected input plus its error headers must fit in one request to the DLQ
         config.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), props.deadLetterRecordBytes());
         if (props.instanceId() != null && !props.instanceId().isBlank()) {

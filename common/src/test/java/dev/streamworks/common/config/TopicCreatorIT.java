@@ -43,7 +43,7 @@ class TopicCreatorIT {
         StreamworksProperties defaults = StreamworksProperties.defaults();
         StreamworksProperties props = new StreamworksProperties(null, defaults.guarantee(), DataSize.ofMegabytes(1),
                 defaults.maxFutureSkew(), null, false, new StreamworksProperties.Topics(3, (short) 1, null),
-                defaults.progress());
+                defaults.progress(), defaults.rocksdb());
         TopicCreator creator = new TopicCreator(() -> Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 KafkaBroker.shared().bootstrapServers())), props);
         ServiceDescriptor service = new ServiceDescriptor(List.of("creator-it-input"), List.of("creator-it-output"),
