@@ -24,7 +24,10 @@ import org.apache.kafka.streams.state.Stores;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * {@code event-lateness-1m}: lateness (arrival wall-clock time minus event time) of the clicks
@@ -34,15 +37,17 @@ import java.util.Set;
  * goes through this single task (a one-partition topic), so a minute gives one record, not one
  * per partition. Minutes without clicks emit nothing.
  * <p>
- * Each minute's latencies are kept in a {@link LatencyHistogram} (bounded, exact to the
- * millisecond below 10 s and to four significant digits above) in a logged key-value store, so a
- * restart loses nothing. A click whose minute was already emitted (it took longer than the emit
- * delay to get here) is counted in the oldest minute not yet emitted.
+ * Each minute's latencies are kept as the buckets of a {@link LatencyHistogram} (bounded, exact to
+ * the millisecond below 10 s and to four significant digits above), one logged store entry per
+ * bucket ({@link LatenessBuckets}), so a click costs one small read and write and a restart loses
+ * nothing; the minute's histogram is put together when it is emitted. A click whose minute was
+ * already emitted (it took longer than the emit delay to get here) is counted in the oldest minute
+ * not yet emitted.
  */
 public final class LatenessProcessor implements Processor<String, LatenessSample, String, Object> {
 
     public static final String KEY = "all";
-    public static final String STORE = "event-lateness-store";
+    public static final String STORE = "event-lateness-buckets-store";
     public static final String EMITTED_STORE = "event-lateness-emitted-store";
     public static final String SINK = "event-lateness-sink";
 
@@ -52,7 +57,7 @@ public final class LatenessProcessor implements Processor<String, LatenessSample
     private final long emitDelayMs;
     private final ClickstreamProperties.EventLateness spec;
     private ProcessorContext<String, Object> context;
-    private KeyValueStore<Long, LatencyHistogram> minutes;
+    private KeyValueStore<LatenessBuckets.Key, LatenessBuckets.Figures> buckets;
     private KeyValueStore<String, Long> emitted;
     private long emittedUpTo = Long.MIN_VALUE;
 
@@ -71,8 +76,8 @@ public final class LatenessProcessor implements Processor<String, LatenessSample
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.Long(),
-                                new LatencyHistogramSerde()),
+                return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
+                                LatenessBuckets.keySerde(), LatenessBuckets.figuresSerde()),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EMITTED_STORE), Serdes.String(),
                                 Serdes.Long()));
             }
@@ -101,7 +106,7 @@ public final class LatenessProcessor implements Processor<String, LatenessSample
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.minutes = context.getStateStore(STORE);
+        this.buckets = context.getStateStore(STORE);
         this.emitted = context.getStateStore(EMITTED_STORE);
         Long mark = emitted.get(EMITTED_KEY);
         this.emittedUpTo = mark == null ? Long.MIN_VALUE : mark;
@@ -115,12 +120,24 @@ public final class LatenessProcessor implements Processor<String, LatenessSample
         if (minute < emittedUpTo) {
             minute = emittedUpTo;
         }
-        LatencyHistogram histogram = minutes.get(minute);
-        if (histogram == null) {
-            histogram = new LatencyHistogram();
+        long latency = Math.max(0, sample.latencyMs());
+        LatenessBuckets.Key key = new LatenessBuckets.Key(minute, LatencyHistogram.bucketOf(latency));
+        LatenessBuckets.Figures figures = buckets.get(key);
+        buckets.put(key, figures == null ? LatenessBuckets.Figures.of(latency) : figures.add(latency));
+    }
+
+    private static LatencyHistogram histogram(Map<Long, LatenessBuckets.Figures> figures) {
+        Map<Long, Long> counts = new TreeMap<>();
+        long count = 0;
+        long sum = 0;
+        long max = 0;
+        for (Map.Entry<Long, LatenessBuckets.Figures> bucket : figures.entrySet()) {
+            counts.put(bucket.getKey(), bucket.getValue().count());
+            count += bucket.getValue().count();
+            sum += bucket.getValue().sum();
+            max = Math.max(max, bucket.getValue().max());
         }
-        histogram.record(sample.latencyMs());
-        minutes.put(minute, histogram);
+        return LatencyHistogram.of(counts, count, sum, max);
     }
 
     /** Emits, once, every minute that ended at least {@code emit-delay} ago (wall clock). */
@@ -129,22 +146,22 @@ public final class LatenessProcessor implements Processor<String, LatenessSample
         if (endedBefore <= emittedUpTo) {
             return;
         }
-        List<KeyValue<Long, LatencyHistogram>> ended = new ArrayList<>();
-        try (KeyValueIterator<Long, LatencyHistogram> all = minutes.all()) {
-            while (all.hasNext()) {
-                KeyValue<Long, LatencyHistogram> entry = all.next();
-                if (entry.key + sizeMs <= endedBefore) {
-                    ended.add(entry);
-                }
+        // only minutes not yet emitted are in the store: everything before the first one still open
+        SortedMap<Long, Map<Long, LatenessBuckets.Figures>> ended = new TreeMap<>();
+        List<LatenessBuckets.Key> done = new ArrayList<>();
+        try (KeyValueIterator<LatenessBuckets.Key, LatenessBuckets.Figures> range = buckets.range(
+                new LatenessBuckets.Key(0, 0), new LatenessBuckets.Key(endedBefore - sizeMs, Long.MAX_VALUE))) {
+            while (range.hasNext()) {
+                KeyValue<LatenessBuckets.Key, LatenessBuckets.Figures> entry = range.next();
+                ended.computeIfAbsent(entry.key.minute(), minute -> new TreeMap<>()).put(entry.key.bucket(), entry.value);
+                done.add(entry.key);
             }
         }
-        // the store's keys are serialized big-endian but signed, so order explicitly
-        ended.sort((a, b) -> Long.compare(a.key, b.key));
-        for (KeyValue<Long, LatencyHistogram> entry : ended) {
-            Window window = Window.ofMillis(entry.key, entry.key + sizeMs);
-            context.forward(new Record<>(KEY, EventLateness.of(window, entry.value), window.endMs()), SINK);
-            minutes.delete(entry.key);
-        }
+        ended.forEach((minute, figures) -> {
+            Window window = Window.ofMillis(minute, minute + sizeMs);
+            context.forward(new Record<>(KEY, EventLateness.of(window, histogram(figures)), window.endMs()), SINK);
+        });
+        done.forEach(buckets::delete);
         emittedUpTo = endedBefore;
         emitted.put(EMITTED_KEY, endedBefore);
     }

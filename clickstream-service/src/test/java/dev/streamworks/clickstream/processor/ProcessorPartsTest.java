@@ -78,17 +78,18 @@ class ProcessorPartsTest {
     }
 
     @Test
-    void shouldRoundTripAHistogramAndASample() {
-        LatencyHistogram histogram = new LatencyHistogram();
-        histogram.record(5);
-        histogram.record(15_555);
-        LatencyHistogramSerde serde = new LatencyHistogramSerde();
+    void shouldRoundTripLatenessBucketsInNumericKeyOrderAndASample() {
+        var keys = LatenessBuckets.keySerde();
+        var figures = LatenessBuckets.figuresSerde();
+        LatenessBuckets.Figures bucket = LatenessBuckets.Figures.of(15_555).add(15_001);
+        byte[] early = keys.serializer().serialize("s", new LatenessBuckets.Key(60_000, 15_000));
+        byte[] later = keys.serializer().serialize("s", new LatenessBuckets.Key(120_000, 5));
 
-        LatencyHistogram back = serde.deserializer().deserialize("s", serde.serializer().serialize("s", histogram));
-
-        assertThat(back.buckets()).isEqualTo(histogram.buckets());
-        assertThat(back.max()).isEqualTo(15_555);
-        assertThat(back.sum()).isEqualTo(15_560);
+        assertThat(figures.deserializer().deserialize("s", figures.serializer().serialize("s", bucket)))
+                .isEqualTo(new LatenessBuckets.Figures(2, 30_556, 15_555));
+        assertThat(keys.deserializer().deserialize("s", early)).isEqualTo(new LatenessBuckets.Key(60_000, 15_000));
+        assertThat(java.util.Arrays.compareUnsigned(early, later)).as("a minute's buckets sort before the next minute's")
+                .isNegative();
         LatenessSample sample = new LatenessSample(10_000, 4_000);
         assertThat(LatenessSample.serde().deserializer().deserialize("s",
                 LatenessSample.serde().serializer().serialize("s", sample))).isEqualTo(sample);
