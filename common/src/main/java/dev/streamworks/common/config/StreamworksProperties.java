@@ -75,18 +75,18 @@ public record StreamworksProperties(
 
     /**
      * @param totalMemory   one bound for the block cache, index and filter blocks and memtables of
-     *                      every RocksDB store of the process
+     *                      every RocksDB store of the process; unset: Kafka Streams' defaults (each
+     *                      store instance its own cache and memtables, no overall bound)
      * @param memtableShare the part of it memtables (write buffers) may take
      */
-    public record RocksDb(@DefaultValue("128MB") @NotNull DataSize totalMemory,
-                          @DefaultValue("0.5") double memtableShare) {
+    public record RocksDb(DataSize totalMemory, @DefaultValue("0.5") double memtableShare) {
     }
 
     /** With every default, as a service gets it when nothing is configured. */
     public static StreamworksProperties defaults() {
         return new StreamworksProperties(null, Guarantee.EXACTLY_ONCE_V2, DataSize.ofMegabytes(1),
                 Duration.ofHours(1), null, false, new Topics(6, (short) 1, null),
-                new Progress(Duration.ofSeconds(10), 10_000_000L, 1.2), new RocksDb(DataSize.ofMegabytes(128), 0.5));
+                new Progress(Duration.ofSeconds(10), 10_000_000L, 1.2), new RocksDb(null, 0.5));
     }
 
     public int maxRecordBytesInt() {

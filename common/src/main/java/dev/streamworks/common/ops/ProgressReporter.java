@@ -1,6 +1,7 @@
 package dev.streamworks.common.ops;
 
 import org.apache.kafka.common.Metric;
+import dev.streamworks.common.streams.BoundedRocksDbMemory;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.MetricName;
@@ -25,12 +26,9 @@ import java.util.function.Supplier;
 public final class ProgressReporter {
 
     private static final String STATE_GROUP = "stream-state-metrics";
-    /**
-     * A store's own memory: its memtables and table readers. The block cache is one pool shared by
-     * every store ({@link dev.streamworks.common.streams.BoundedRocksDbMemory}), so each store's
-     * {@code block-cache-usage} is the whole pool's and is reported once, by its own gauge.
-     */
-    private static final List<String> STORE_MEMORY = List.of("size-all-mem-tables", "estimate-table-readers-mem");
+    /** A store's own memory: its memtables, table readers and, without a shared pool, its block cache. */
+    private static final List<String> STORE_MEMORY = List.of("size-all-mem-tables", "estimate-table-readers-mem",
+            "block-cache-usage");
 
     private final String id;
     private final String name;
@@ -177,6 +175,7 @@ public final class ProgressReporter {
     }
 
     private static List<Progress.StateOperator> stateOperators(Map<MetricName, ? extends Metric> kafkaMetrics) {
+        boolean sharedPool = BoundedRocksDbMemory.totalBytes() > 0;
         Map<String, long[]> byStore = new TreeMap<>();
         for (Map.Entry<MetricName, ? extends Metric> entry : kafkaMetrics.entrySet()) {
             MetricName metricName = entry.getKey();
@@ -188,7 +187,10 @@ public final class ProgressReporter {
                 continue;
             }
             boolean rows = metricName.name().equals("estimate-num-keys");
-            boolean memory = STORE_MEMORY.contains(metricName.name());
+            // with one pool shared by every store (BoundedRocksDbMemory), each store's block-cache-usage
+            // is the whole pool's: it is reported once, by the pool's own gauge
+            boolean memory = STORE_MEMORY.contains(metricName.name())
+                    && !(sharedPool && metricName.name().equals("block-cache-usage"));
             if (rows || memory) {
                 double value = asDouble(entry.getValue());
                 if (value > 0) {

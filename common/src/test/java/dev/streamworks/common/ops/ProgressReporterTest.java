@@ -89,8 +89,8 @@ class ProgressReporterTest {
         store("0_0", "device-windows-store", "estimate-num-keys", 600);
         store("0_1", "device-windows-store", "estimate-num-keys", 500);
         store("0_0", "device-windows-store", "size-all-mem-tables", 2048);
-        store("0_0", "device-windows-store", "estimate-table-readers-mem", 1024);
-        store("0_0", "device-windows-store", "block-cache-usage", 1_000_000);
+        store("0_0", "device-windows-store", "estimate-table-readers-mem", 512);
+        store("0_0", "device-windows-store", "block-cache-usage", 512);
         store("0_0", "device-alerts-store", "estimate-num-keys", 3);
 
         Progress progress = reporter.measure();

@@ -28,7 +28,8 @@ class StreamsSettingsTest {
                         DeadLetterHandlers.Production.class)
                 .containsEntry(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true)
                 .containsEntry(DeadLetterListener.CONFIG, listener)
-                .doesNotContainKey("group.instance.id");
+                .doesNotContainKey("group.instance.id")
+                .doesNotContainKey(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
         assertThat(new StreamsConfig(withRequired(config)).getString(StreamsConfig.STATE_DIR_CONFIG))
                 .endsWith("/streamworks");
     }
