@@ -1,0 +1,115 @@
+package dev.streamworks.bench;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The drain measurement: a backlog of N valid events is loaded, a plain consumer reads it (the
+ * physical reference), then the service starts and processes it.
+ * <p>
+ * The clock starts at the last poll (every 50 ms) at which the service had processed nothing
+ * ({@code streamworks_records_in_total} + {@code streamworks_dlq_records_total} = 0), so JVM
+ * start-up and Kafka Streams' start are not counted; JVM launch to that moment is reported
+ * separately (an upper bound on launch to RUNNING: processing starts as soon as the streams run;
+ * readiness is not polled for it because the HTTP server may answer only after processing began).
+ * It stops when the output is complete: the service's consumer group has committed offsets at
+ * the end of every partition of the input topic and of its internal repartition topics (see
+ * {@link Broker#uncommitted}), polled every 50 ms from the broker's side. Under exactly-once
+ * that commit is the transaction that makes the last outputs visible to read_committed readers;
+ * under at-least-once the outputs were acknowledged before it. The service's own count must
+ * then be N. Polling makes the figure conservative by at most 50 ms at each end, plus at most
+ * one commit interval when the last offset to commit lies behind a transaction marker.
+ */
+final class DrainRun {
+
+    private static final Duration POLL = Duration.ofMillis(50);
+
+    private DrainRun() {
+    }
+
+    private static void check(ServiceProcess service, long deadline, Path log, String what) {
+        if (!service.isAlive()) {
+            throw new IllegalStateException("the service died; log: " + log + "\n" + service.tail());
+        }
+        if (System.nanoTime() > deadline) {
+            throw new IllegalStateException(what + " in time; log: " + log + "\n" + service.tail());
+        }
+    }
+
+    static Results.Drain run(BenchOptions options, Pipeline pipeline, String guarantee, int run, Path logDir,
+                             Path profile, PrintStream console) throws Exception {
+        double load = ProcStats.loadAverage();
+        try (Broker broker = Broker.start(options.bootstrapServers(), pipeline)) {
+            broker.createTopic(pipeline.inputTopic(), options.partitions());
+            BenchTraffic traffic = pipeline.traffic().apply(System.nanoTime() ^ run);
+            Load.preload(broker.bootstrapServers(), pipeline.inputTopic(), traffic, options.events(),
+                    options.backlogSpan(), console);
+            double plain = Load.plainConsumerRate(broker.bootstrapServers(), pipeline.inputTopic(), options.events());
+            console.printf("plain consumer: %,.0f events/s%n", plain);
+
+            Path stateDir = Files.createTempDirectory("bench-state-");
+            Path log = logDir.resolve(pipeline.name() + "-drain-" + guarantee + "-" + run + ".log");
+            try (ServiceProcess service = ServiceProcess.start(pipeline.jar(options.repository()),
+                    broker.bootstrapServers(), guarantee, stateDir, Bench.jvmOptions(options, profile),
+                    options.serviceArgs(), log)) {
+                long n = options.events();
+                long deadline = System.nanoTime() + options.drainTimeoutOrDefault().toNanos();
+                Load.ProgressBar bar = new Load.ProgressBar(console, "draining " + pipeline.name(), n);
+                // phase 1: until the service has processed its first record. Only here is the service's
+                // /actuator/prometheus polled often: a scrape costs the service CPU, so the drain itself is
+                // watched from the broker's side (committed offsets), which costs the service nothing.
+                long first = -1;
+                double cpuAtFirst = 0;
+                long beforeFirst = System.nanoTime();
+                double cpuBefore = service.proc().cpuSeconds();
+                while (first < 0) {
+                    check(service, deadline, log, "no record processed");
+                    long now = System.nanoTime();
+                    double cpuNow = service.proc().cpuSeconds();
+                    long processed = service.processedRecordsOrMinusOne();
+                    if (processed <= 0) {
+                        // nothing processed yet (or not answering yet): the drain starts after this poll
+                        beforeFirst = now;
+                        cpuBefore = cpuNow;
+                        Thread.sleep(POLL.toMillis());
+                    } else {
+                        first = beforeFirst;
+                        cpuAtFirst = cpuBefore;
+                    }
+                }
+                bar.restart();
+                // phase 2: until the group's offsets are committed at the end of every partition it reads
+                long end = -1;
+                double cpuAtEnd = 0;
+                while (end < 0) {
+                    check(service, deadline, log, "the drain did not complete");
+                    Broker.Behind behind = broker.uncommitted(pipeline.applicationId(), pipeline.inputTopic());
+                    if (behind.total() == 0) {
+                        end = System.nanoTime();
+                        cpuAtEnd = service.proc().cpuSeconds();
+                    } else {
+                        bar.update(n - Math.min(n, behind.input()));
+                        Thread.sleep(POLL.toMillis());
+                    }
+                }
+                bar.done(n);
+                long processed = service.processedRecords();
+                if (processed != n) {
+                    throw new IllegalStateException("offsets are committed but the service counted " + processed
+                            + " records (records in + dead letters) of " + n);
+                }
+                ProcStats.Memory memory = service.proc().memory();
+                double seconds = (end - first) / 1e9;
+                return new Results.Drain(n / seconds, plain, (cpuAtEnd - cpuAtFirst) / (n / 1e6),
+                        memory.peakRssBytes() / 1048576.0,
+                        (first - service.launchedNanos()) / 1e9, seconds, load,
+                        Instant.now().minusNanos(System.nanoTime() - first), Instant.now().minusNanos(System.nanoTime() - end));
+            } finally {
+                ServiceProcess.deleteTree(stateDir);
+            }
+        }
+    }
+}

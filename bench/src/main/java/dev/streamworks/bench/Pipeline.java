@@ -1,0 +1,71 @@
+package dev.streamworks.bench;
+
+import tools.jackson.databind.JsonNode;
+import dev.streamworks.common.serde.Json;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * What the bench needs to know about one service: how to build and start it, where its input
+ * goes, and which output record answers which input (for the latency measurement). Adding a
+ * service is one more constant in {@link #ALL}.
+ *
+ * @param name           the name on the command line and in reports
+ * @param module         the Maven module; its jar is {@code <module>/target/<module>-0.1.0-SNAPSHOT-exec.jar}
+ * @param applicationId  the Kafka Streams application id (its consumer group and internal topic prefix)
+ * @param inputTopic     the topic the bench loads
+ * @param latencyOutput  the output whose records are correlated with inputs
+ * @param countField     the field of {@code latencyOutput} that counts the window's inputs so far
+ * @param latencyArgs    service arguments for the latency run (update mode: one output per input)
+ * @param topicsToReset  topics the service owns, deleted between runs on an external broker
+ * @param traffic        the generator, given a run's prefix and seed
+ */
+public record Pipeline(String name, String module, String applicationId, String inputTopic, String latencyOutput,
+                       String countField, List<String> latencyArgs, List<String> topicsToReset,
+                       Function<Long, BenchTraffic> traffic) {
+
+    /** One output record traced back: its window's correlation key and how many inputs it counts. */
+    public record Correlated(String correlationKey, long count) {
+    }
+
+    public static final Pipeline IOT = new Pipeline("iot", "iot-alerts-service", "iot-alerts", "iot-telemetry",
+            "device-stats-5m", "num_readings", List.of("--streamworks.iot.emit=update"),
+            List.of("iot-telemetry", "device-stats-5m", "device-alerts"),
+            seed -> new BenchTelemetry(1000, seed));
+
+    public static final Pipeline CLICKSTREAM = new Pipeline("clickstream", "clickstream-service", "clickstream",
+            "user-clicks", "clicks-per-product-5m", "clicks", List.of(),
+            List.of("user-clicks", "user-impressions", "cdc.users", "clicks-per-product-5m", "event-type-counts",
+                    "user-sessions", "user-activity", "product-conversion", "activity-anomalies",
+                    "click-impression-matches", "segment-dashboard-5m", "event-lateness-1m"),
+            seed -> new BenchClicks(500, 20_000, "b" + Long.toHexString(seed), seed));
+
+    public static final Map<String, Pipeline> ALL = Map.of(IOT.name(), IOT, CLICKSTREAM.name(), CLICKSTREAM);
+
+    public Path jar(Path repository) {
+        return repository.resolve(module).resolve("target").resolve(module + "-0.1.0-SNAPSHOT-exec.jar");
+    }
+
+    /**
+     * Traces an output record of {@link #latencyOutput} back: the record key plus the window start
+     * give the correlation key, {@link #countField} the number of inputs it includes. Null when the
+     * value is not such a record.
+     */
+    public Correlated correlate(String key, String value) {
+        if (key == null || value == null) {
+            return null;
+        }
+        JsonNode node = Json.mapper().readTree(value);
+        JsonNode start = node.path("window").path("start");
+        JsonNode count = node.path(countField);
+        if (!start.isString() || !count.isNumber()) {
+            return null;
+        }
+        long startMs = Instant.parse(start.asString()).toEpochMilli();
+        return new Correlated(BenchTraffic.correlationKey(key, startMs), count.asLong());
+    }
+}

@@ -1,0 +1,196 @@
+package dev.streamworks.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One service in its own JVM ({@code java -jar <module>-exec.jar ...}), so the CPU time and
+ * memory read from {@code /proc/<pid>} are the service's alone. Its output goes to a log file.
+ */
+public final class ServiceProcess implements AutoCloseable {
+
+    private final Process process;
+    private final int port;
+    private final Path log;
+    private final ProcStats proc;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private final long launchedNanos;
+
+    private ServiceProcess(Process process, int port, Path log, long launchedNanos) {
+        this.process = process;
+        this.port = port;
+        this.log = log;
+        this.proc = new ProcStats(process.pid(), ProcStats.clockTicks());
+        this.launchedNanos = launchedNanos;
+    }
+
+    /**
+     * Starts the service against {@code bootstrapServers} with the given guarantee, a free HTTP
+     * port and its own temporary state directory, leaving the group on close.
+     */
+    public static ServiceProcess start(Path jar, String bootstrapServers, String guarantee, Path stateDir,
+                                       List<String> jvmOptions, List<String> args, Path log) throws IOException {
+        int port = freePort();
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-jar");
+        command.add(jar.toString());
+        command.add("--spring.kafka.bootstrap-servers=" + bootstrapServers);
+        command.add("--server.port=" + port);
+        command.add("--streamworks.state-dir=" + stateDir);
+        command.add("--streamworks.leave-group-on-close=true");
+        command.add("--streamworks.guarantee=" + guarantee);
+        command.addAll(args);
+        Files.createDirectories(log.getParent());
+        Files.writeString(log, String.join(" ", command) + "\n");
+        long launched = System.nanoTime();
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        return new ServiceProcess(process, port, log, launched);
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    /** Waits until readiness is UP (Kafka Streams RUNNING); returns the time since launch. */
+    public Duration awaitRunning(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("the service exited with " + process.exitValue() + "; log: " + log
+                        + "\n" + tail());
+            }
+            try {
+                HttpResponse<String> response = get("/actuator/health/readiness");
+                if (response.statusCode() == 200 && response.body().contains("\"UP\"")) {
+                    return Duration.ofNanos(System.nanoTime() - launchedNanos);
+                }
+            } catch (IOException e) {
+                // not listening yet
+            }
+            Thread.sleep(50);
+        }
+        throw new IllegalStateException("the service did not become ready within " + timeout + "; log: " + log
+                + "\n" + tail());
+    }
+
+    /** Time from launch to readiness UP if the service is ready now, else null. */
+    public Duration runningSince() throws InterruptedException {
+        try {
+            HttpResponse<String> response = get("/actuator/health/readiness");
+            if (response.statusCode() == 200 && response.body().contains("\"UP\"")) {
+                return Duration.ofNanos(System.nanoTime() - launchedNanos);
+            }
+        } catch (IOException e) {
+            // not listening yet
+        }
+        return null;
+    }
+
+    /** {@link #processedRecords()}, or -1 while the service does not answer. */
+    public long processedRecordsOrMinusOne() throws InterruptedException {
+        try {
+            return processedRecords();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+
+    /** {@code streamworks_records_in_total} (all topics) plus {@code streamworks_dlq_records_total}. */
+    public long processedRecords() throws IOException, InterruptedException {
+        HttpResponse<String> response = get("/actuator/prometheus");
+        if (response.statusCode() != 200) {
+            throw new IOException("/actuator/prometheus answered " + response.statusCode());
+        }
+        return Prometheus.sum(response.body(), "streamworks_records_in_total")
+                + Prometheus.sum(response.body(), "streamworks_dlq_records_total");
+    }
+
+    /** The body of {@code /actuator/progress}. */
+    public String progress() throws IOException, InterruptedException {
+        return get("/actuator/progress").body();
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** {@link System#nanoTime()} when the process was launched. */
+    public long launchedNanos() {
+        return launchedNanos;
+    }
+
+    public ProcStats proc() {
+        return proc;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public Path log() {
+        return log;
+    }
+
+    String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
+    }
+
+    /** Stops the service: SIGTERM (a graceful shutdown leaves the group), SIGKILL after 15 s. */
+    @Override
+    public void close() {
+        process.destroy();
+        try {
+            if (!process.waitFor(15, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static void deleteTree(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            // a temporary directory left behind is not worth failing a run for
+        }
+    }
+}
