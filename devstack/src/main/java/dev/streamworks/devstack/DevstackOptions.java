@@ -1,6 +1,7 @@
 package dev.streamworks.devstack;
 
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Command-line options of the devstack.
@@ -84,9 +85,9 @@ record DevstackOptions(int rate, Duration duration, int kafkaPort, int speed, in
 
     /** {@code 90s}, {@code 10m}, {@code 1h}, or an ISO-8601 duration. */
     static Duration duration(String value) {
-        String text = value.trim().toLowerCase(java.util.Locale.ROOT);
+        String text = value.trim().toLowerCase(Locale.ROOT);
         if (text.startsWith("p")) {
-            return Duration.parse(text.toUpperCase(java.util.Locale.ROOT));
+            return Duration.parse(text.toUpperCase(Locale.ROOT));
         }
         long amount = Long.parseLong(text.substring(0, text.length() - 1));
         return switch (text.charAt(text.length() - 1)) {

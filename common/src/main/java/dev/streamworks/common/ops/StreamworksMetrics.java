@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -52,7 +53,7 @@ public final class StreamworksMetrics implements DeadLetterListener {
      * Registers the per-topic and per-output counters before the first record, so a scrape shows
      * 0 rather than nothing.
      */
-    public void declare(java.util.List<String> inputs, java.util.List<String> outputs) {
+    public void declare(List<String> inputs, List<String> outputs) {
         inputs.forEach(this::inCounter);
         outputs.forEach(this::lateCounter);
     }
