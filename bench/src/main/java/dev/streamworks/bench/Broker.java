@@ -130,6 +130,46 @@ final class Broker implements AutoCloseable {
         return new Behind(input, total);
     }
 
+    /**
+     * Records the application wrote per input event, by kind of topic: its repartition topics,
+     * its changelog topics, and everything else but the input and the broker's own topics (the
+     * outputs, late and dead-letter topics). Read from end offsets, so under exactly-once each
+     * partition's figure includes one transaction marker per transaction that wrote to it.
+     */
+    record Writes(double repartition, double changelog, double other) {
+
+        double total() {
+            return repartition + changelog + other;
+        }
+    }
+
+    Writes writesPerEvent(String applicationId, String inputTopic, long events) throws Exception {
+        Set<String> topics = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+                .filter(t -> !t.equals(inputTopic) && !t.startsWith("__"))
+                .collect(Collectors.toSet());
+        Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+        admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).forEach((name, description) ->
+                description.partitions().forEach(p -> request.put(new TopicPartition(name, p.partition()),
+                        OffsetSpec.latest())));
+        long repartition = 0;
+        long changelog = 0;
+        long other = 0;
+        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end
+                : admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).entrySet()) {
+            String topic = end.getKey().topic();
+            long offset = end.getValue().offset();
+            if (topic.startsWith(applicationId + "-") && topic.endsWith("-repartition")) {
+                repartition += offset;
+            } else if (topic.startsWith(applicationId + "-") && topic.endsWith("-changelog")) {
+                changelog += offset;
+            } else {
+                other += offset;
+            }
+        }
+        double n = events;
+        return new Writes(repartition / n, changelog / n, other / n);
+    }
+
     @Override
     public void close() throws Exception {
         admin.close();

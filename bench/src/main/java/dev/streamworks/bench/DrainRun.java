@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 
 /**
  * The drain measurement: a backlog of N valid events is loaded, a plain consumer reads it (the
@@ -102,9 +103,13 @@ final class DrainRun {
                             + " records (records in + dead letters) of " + n);
                 }
                 ProcStats.Memory memory = service.proc().memory();
+                Broker.Writes writes = broker.writesPerEvent(pipeline.applicationId(), pipeline.inputTopic(), n);
+                console.printf(Locale.ROOT, "records written per event: %.1f (repartition %.1f, changelog %.1f, "
+                        + "outputs, late and DLQ %.1f)%n", writes.total(), writes.repartition(), writes.changelog(),
+                        writes.other());
                 double seconds = (end - first) / 1e9;
                 return new Results.Drain(n / seconds, plain, (cpuAtEnd - cpuAtFirst) / (n / 1e6),
-                        memory.peakRssBytes() / 1048576.0,
+                        memory.peakRssBytes() / 1048576.0, writes.total(),
                         (first - service.launchedNanos()) / 1e9, seconds, load,
                         Instant.now().minusNanos(System.nanoTime() - first), Instant.now().minusNanos(System.nanoTime() - end));
             } finally {

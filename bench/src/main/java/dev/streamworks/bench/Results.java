@@ -13,11 +13,13 @@ final class Results {
      * @param plainPerSecond      a plain consumer reading the same topic, same run
      * @param cpuSecondsPerMillion the service's CPU seconds (user + system) over the drain, per million events
      * @param peakRssMb           the service's peak resident set (VmHWM) at the end of the drain
+     * @param writesPerEvent      records the service wrote (repartition, changelog, output, late and DLQ
+     *                            topics; transaction markers included) per input event
      * @param startToRunningSec   JVM launch to the first record processed (an upper bound on launch to RUNNING)
      * @param loadAtStart         1-minute load average when the run started
      */
     record Drain(double eventsPerSecond, double plainPerSecond, double cpuSecondsPerMillion, double peakRssMb,
-                 double startToRunningSec, double drainSeconds, double loadAtStart,
+                 double writesPerEvent, double startToRunningSec, double drainSeconds, double loadAtStart,
                  java.time.Instant from, java.time.Instant until) {
 
         double ratio() {
