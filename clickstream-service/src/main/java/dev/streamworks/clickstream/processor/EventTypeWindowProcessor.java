@@ -62,10 +62,11 @@ public final class EventTypeWindowProcessor implements Processor<String, Parsed<
             public Set<StoreBuilder<?>> stores() {
                 Set<StoreBuilder<?>> stores = new HashSet<>();
                 stores.add(Stores.windowStoreBuilder(Stores.persistentWindowStore(WINDOWS_STORE, props.retention(),
-                        props.eventTypeCounts().size(), false), Serdes.String(), new WindowFiguresSerde()));
+                        props.eventTypeCounts().size(), false), Serdes.String(), new WindowFiguresSerde())
+                        .withCachingEnabled());
                 if (props.eventTypeCounts().emit() == ClickstreamProperties.Emit.FINAL) {
                     stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EMITTED_STORE),
-                            Serdes.String(), Serdes.Long()));
+                            Serdes.String(), Serdes.Long()).withCachingEnabled());
                 }
                 return stores;
             }

@@ -77,9 +77,9 @@ public final class LatenessProcessor implements Processor<String, LatenessSample
             @Override
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
-                                LatenessBuckets.keySerde(), LatenessBuckets.figuresSerde()),
+                                LatenessBuckets.keySerde(), LatenessBuckets.figuresSerde()).withCachingEnabled(),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EMITTED_STORE), Serdes.String(),
-                                Serdes.Long()));
+                                Serdes.Long()).withCachingEnabled());
             }
         };
     }

@@ -72,16 +72,17 @@ public final class ProductWindowProcessor implements Processor<String, Parsed<Cl
             public Set<StoreBuilder<?>> stores() {
                 Set<StoreBuilder<?>> stores = new HashSet<>();
                 stores.add(Stores.windowStoreBuilder(Stores.persistentWindowStore(WINDOWS_STORE, props.retention(),
-                        props.clicksPerProduct().size(), false), Serdes.String(), new WindowFiguresSerde()));
+                        props.clicksPerProduct().size(), false), Serdes.String(), new WindowFiguresSerde())
+                        .withCachingEnabled());
                 stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CONVERSION_STORE),
-                        Serdes.String(), JsonSerde.of(ProductConversion.class)));
+                        Serdes.String(), JsonSerde.of(ProductConversion.class)).withCachingEnabled());
                 if (props.distinct() == ClickstreamProperties.Distinct.EXACT) {
                     stores.add(DistinctUsers.storeBuilder(USERS_STORE, props.clicksPerProduct().size(),
                             props.clicksPerProduct().grace()));
                 }
                 if (props.clicksPerProduct().emit() == ClickstreamProperties.Emit.FINAL) {
                     stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EMITTED_STORE),
-                            Serdes.String(), Serdes.Long()));
+                            Serdes.String(), Serdes.Long()).withCachingEnabled());
                 }
                 return stores;
             }

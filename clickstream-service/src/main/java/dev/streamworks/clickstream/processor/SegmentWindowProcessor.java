@@ -63,14 +63,15 @@ public final class SegmentWindowProcessor implements Processor<String, Parsed<Cl
             public Set<StoreBuilder<?>> stores() {
                 Set<StoreBuilder<?>> stores = new HashSet<>();
                 stores.add(Stores.windowStoreBuilder(Stores.persistentWindowStore(WINDOWS_STORE, props.retention(),
-                        props.segmentDashboard().size(), false), Serdes.String(), new WindowFiguresSerde()));
+                        props.segmentDashboard().size(), false), Serdes.String(), new WindowFiguresSerde())
+                        .withCachingEnabled());
                 if (props.distinct() == ClickstreamProperties.Distinct.EXACT) {
                     stores.add(DistinctUsers.storeBuilder(USERS_STORE, props.segmentDashboard().size(),
                             props.segmentDashboard().grace()));
                 }
                 if (props.segmentDashboard().emit() == ClickstreamProperties.Emit.FINAL) {
                     stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EMITTED_STORE),
-                            Serdes.String(), Serdes.Long()));
+                            Serdes.String(), Serdes.Long()).withCachingEnabled());
                 }
                 return stores;
             }

@@ -63,10 +63,10 @@ public final class UserActivityProcessor implements Processor<String, UserEvent,
                 ClickstreamProperties.ActivityAnomalies window = props.activityAnomalies();
                 return Set.of(
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ACTIVITY_STORE), Serdes.String(),
-                                JsonSerde.of(UserActivity.class)),
+                                JsonSerde.of(UserActivity.class)).withCachingEnabled(),
                         Stores.windowStoreBuilder(Stores.persistentWindowStore(MINUTES_STORE,
                                 window.size().plus(window.grace()), window.size(), false), Serdes.String(),
-                                JsonSerde.of(MinuteActivity.class)));
+                                JsonSerde.of(MinuteActivity.class)).withCachingEnabled());
             }
         };
     }

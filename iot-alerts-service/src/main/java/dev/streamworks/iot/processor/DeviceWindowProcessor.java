@@ -105,7 +105,7 @@ public final class DeviceWindowProcessor implements Processor<String, Parsed<Tel
         Duration retention = props.retention();
         StoreBuilder<WindowStore<String, DeviceWindow>> windowStore = Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(WINDOWS_STORE, retention, props.windowSize(), false),
-                Serdes.String(), new DeviceWindowSerde());
+                Serdes.String(), new DeviceWindowSerde()).withCachingEnabled();
         // several alerts per device, one entry each, kept for the alerts endpoint
         StoreBuilder<WindowStore<String, DeviceAlert>> alertStore = Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(ALERTS_STORE, retention, props.windowSize(), true),
@@ -114,7 +114,7 @@ public final class DeviceWindowProcessor implements Processor<String, Parsed<Tel
             return Set.of(windowStore, alertStore);
         }
         StoreBuilder<KeyValueStore<String, Long>> emittedStore = Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(EMITTED_STORE), Serdes.String(), Serdes.Long());
+                Stores.persistentKeyValueStore(EMITTED_STORE), Serdes.String(), Serdes.Long()).withCachingEnabled();
         return Set.of(windowStore, alertStore, emittedStore);
     }
 
