@@ -11,6 +11,7 @@ import dev.streamworks.clickstream.domain.UserActivity;
 import dev.streamworks.clickstream.domain.UserRow;
 import dev.streamworks.clickstream.domain.UserSession;
 import dev.streamworks.clickstream.processor.ArrivalTime;
+import dev.streamworks.clickstream.processor.ClickCodec;
 import dev.streamworks.clickstream.processor.ClickDedupProcessor;
 import dev.streamworks.clickstream.processor.EventTypeWindowProcessor;
 import dev.streamworks.clickstream.processor.LatenessProcessor;
@@ -29,6 +30,7 @@ import dev.streamworks.common.ops.StreamworksMetrics;
 import dev.streamworks.common.serde.EventSerde;
 import dev.streamworks.common.serde.JsonSerde;
 import dev.streamworks.common.serde.Parsed;
+import dev.streamworks.common.serde.RepartitionSerde;
 import dev.streamworks.common.streams.EventTimeExtractor;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -98,6 +100,7 @@ public final class ClickstreamTopology {
 
     private final ClickstreamProperties props;
     private final EventSerde<Click> clicks;
+    private final RepartitionSerde<Click> repartitionedClicks;
     private final EventSerde<Impression> impressions;
     private final StreamworksMetrics metrics;
     private final String lateTopic;
@@ -106,6 +109,7 @@ public final class ClickstreamTopology {
                                EventSerde<Impression> impressions, StreamworksMetrics metrics, String lateTopic) {
         this.props = props;
         this.clicks = clicks;
+        this.repartitionedClicks = RepartitionSerde.of(clicks, new ClickCodec());
         this.impressions = impressions;
         this.metrics = metrics;
         this.lateTopic = lateTopic;
@@ -120,7 +124,7 @@ public final class ClickstreamTopology {
                         Named.as("count-clicks"))
                 .processValues(ArrivalTime.stamp(), Named.as("stamp-arrival"))
                 .selectKey((key, click) -> click.value().eventId(), Named.as("key-clicks-by-event-id"))
-                .repartition(Repartitioned.with(Serdes.String(), clicks).withName(CLICKS_BY_EVENT_ID))
+                .repartition(Repartitioned.with(Serdes.String(), repartitionedClicks).withName(CLICKS_BY_EVENT_ID))
                 .process(ClickDedupProcessor.supplier(props.dedupWindow(), metrics.registry()), Named.as(DEDUP));
 
         productOutputs(unique);
@@ -133,7 +137,7 @@ public final class ClickstreamTopology {
     private void productOutputs(KStream<String, Parsed<Click>> unique) {
         KStream<String, Object> out = unique
                 .selectKey((eventId, click) -> click.value().productId(), Named.as("key-clicks-by-product"))
-                .repartition(Repartitioned.with(Serdes.String(), clicks).withName(CLICKS_BY_PRODUCT))
+                .repartition(Repartitioned.with(Serdes.String(), repartitionedClicks).withName(CLICKS_BY_PRODUCT))
                 .process(ProductWindowProcessor.supplier(props, metrics), Named.as(PRODUCT_WINDOWS));
         sink(out, props.topics().clicksPerProduct(), JsonSerde.of(ProductClicks.class), ProductWindowProcessor.WINDOWS_SINK);
         sink(out, props.topics().productConversion(), JsonSerde.of(ProductConversion.class),
@@ -144,7 +148,7 @@ public final class ClickstreamTopology {
     private void eventTypeOutputs(KStream<String, Parsed<Click>> unique) {
         KStream<String, Object> out = unique
                 .selectKey((eventId, click) -> click.value().eventType().json(), Named.as("key-clicks-by-event-type"))
-                .repartition(Repartitioned.with(Serdes.String(), clicks).withName(CLICKS_BY_EVENT_TYPE))
+                .repartition(Repartitioned.with(Serdes.String(), repartitionedClicks).withName(CLICKS_BY_EVENT_TYPE))
                 .process(EventTypeWindowProcessor.supplier(props, metrics), Named.as(EVENT_TYPE_WINDOWS));
         sink(out, props.topics().eventTypeCounts(), JsonSerde.of(EventTypeCount.class), EventTypeWindowProcessor.SINK);
         late(out, EventTypeWindowProcessor.LATE_SINK);
@@ -161,7 +165,7 @@ public final class ClickstreamTopology {
                         (click, row) -> new SegmentedClick(UserRow.segmentOf(row), click), Named.as("enrich-with-segment"))
                 .selectKey((eventId, segmented) -> segmented.segment(), Named.as("key-clicks-by-segment"))
                 .mapValues(SegmentedClick::click, Named.as("unwrap-segmented-clicks"))
-                .repartition(Repartitioned.with(Serdes.String(), clicks).withName(CLICKS_BY_SEGMENT))
+                .repartition(Repartitioned.with(Serdes.String(), repartitionedClicks).withName(CLICKS_BY_SEGMENT))
                 .process(SegmentWindowProcessor.supplier(props, metrics), Named.as(SEGMENT_WINDOWS));
         sink(out, props.topics().segmentDashboard(), JsonSerde.of(SegmentDashboard.class), SegmentWindowProcessor.SINK);
         late(out, SegmentWindowProcessor.LATE_SINK);

@@ -5,10 +5,12 @@ import dev.streamworks.common.ops.StreamworksMetrics;
 import dev.streamworks.common.serde.EventSerde;
 import dev.streamworks.common.serde.JsonSerde;
 import dev.streamworks.common.serde.Parsed;
+import dev.streamworks.common.serde.RepartitionSerde;
 import dev.streamworks.common.streams.EventTimeExtractor;
 import dev.streamworks.iot.domain.DeviceAlert;
 import dev.streamworks.iot.domain.DeviceStats;
 import dev.streamworks.iot.processor.DeviceWindowProcessor;
+import dev.streamworks.iot.processor.ReadingCodec;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -27,7 +29,8 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * </pre>
  * Bad readings never get past the source: they fail validation in the serde and go to the
  * dead-letter topic. Repartitioning carries the readings' original bytes, so a late reading
- * reaches the late topic exactly as it was sent.
+ * reaches the late topic exactly as it was sent, and the parsed reading in binary
+ * ({@link RepartitionSerde}), so the device task does not parse the JSON a second time.
  */
 public final class IotTopology {
 
@@ -57,7 +60,8 @@ public final class IotTopology {
                 .peek((key, reading) -> metrics.recordIn(input, reading.value().eventTime().toEpochMilli()),
                         Named.as("count-readings"))
                 .selectKey((key, reading) -> reading.value().deviceId(), Named.as(KEY_BY_DEVICE))
-                .repartition(Repartitioned.with(Serdes.String(), readings).withName(READINGS_BY_DEVICE))
+                .repartition(Repartitioned.with(Serdes.String(), RepartitionSerde.of(readings, new ReadingCodec()))
+                        .withName(READINGS_BY_DEVICE))
                 .process(DeviceWindowProcessor.supplier(props, metrics), Named.as(DEVICE_WINDOWS));
         // the processor forwards each record to the sink it belongs to, by name
         outputs.to(props.topics().stats(), Produced.with(Serdes.String(), erased(JsonSerde.of(DeviceStats.class)))

@@ -7,12 +7,15 @@ import dev.streamworks.clickstream.domain.WindowFigures;
 import dev.streamworks.common.event.Click;
 import dev.streamworks.common.event.Impression;
 import dev.streamworks.common.serde.EventSerde;
+import dev.streamworks.common.serde.Parsed;
+import dev.streamworks.common.serde.RepartitionSerde;
 import dev.streamworks.common.testing.TestEvents;
 import dev.streamworks.common.testing.TestTimes;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import static dev.streamworks.common.testing.TestTimes.seconds;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,6 +52,38 @@ class ProcessorPartsTest {
         assertThat(clickBack).isInstanceOf(UserEvent.ClickEvent.class);
         assertThat(new String(clickBack.parsed().bytes(), StandardCharsets.UTF_8)).isEqualTo(click);
         assertThat(((UserEvent.ImpressionEvent) impressionBack).impression().impressionId()).isEqualTo("i1");
+    }
+
+    @Test
+    void shouldStillReadUserEventsWrittenInTheEarlierTaggedJsonForm() {
+        EventSerde<Click> clicks = new EventSerde<>(Click.class, 4096, Duration.ofHours(1), TestTimes.CLOCK);
+        EventSerde<Impression> impressions = new EventSerde<>(Impression.class, 4096, Duration.ofHours(1),
+                TestTimes.CLOCK);
+        UserEventSerde serde = new UserEventSerde(clicks, impressions);
+        String impression = TestEvents.impression("i1", TestTimes.T0, "u1", "p1");
+
+        UserEvent back = serde.deserializer().deserialize("t", ("I" + impression).getBytes(StandardCharsets.UTF_8));
+
+        assertThat(((UserEvent.ImpressionEvent) back).impression().productId()).isEqualTo("p1");
+        assertThat(new String(back.parsed().bytes(), StandardCharsets.UTF_8)).isEqualTo(impression);
+    }
+
+    @Test
+    void shouldCarryEveryFieldOfAClickThroughTheRepartitionTopics() {
+        EventSerde<Click> clicks = new EventSerde<>(Click.class, 4096, Duration.ofHours(1), TestTimes.CLOCK);
+        RepartitionSerde<Click> serde = RepartitionSerde.of(clicks, new ClickCodec());
+        String full = "{\"event_id\":\"e1\",\"timestamp\":\"2025-12-09T13:08:01.282Z\",\"user_id\":\"ü1\","
+                + "\"event_type\":\"purchase\",\"product_id\":\"p1\",\"product_name\":\"Thé\","
+                + "\"category\":\"tea\",\"price\":12.5,\"quantity\":3}";
+        String bare = "{\"event_id\":\"e2\",\"timestamp\":1765285681282,\"user_id\":\"u2\","
+                + "\"event_type\":\"remove\",\"product_id\":\"p2\"}";
+
+        for (String json : List.of(full, bare)) {
+            Parsed<Click> parsed = clicks.deserializer().deserialize("user-clicks", json.getBytes(StandardCharsets.UTF_8));
+            Parsed<Click> back = serde.read(serde.write(parsed));
+            assertThat(back.value()).isEqualTo(parsed.value());
+            assertThat(new String(back.bytes(), StandardCharsets.UTF_8)).isEqualTo(json);
+        }
     }
 
     @Test

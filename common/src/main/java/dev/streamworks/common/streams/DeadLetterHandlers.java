@@ -1,5 +1,6 @@
 package dev.streamworks.common.streams;
 
+import dev.streamworks.common.serde.RepartitionSerde;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RetriableException;
@@ -9,17 +10,30 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
 
+import java.util.List;
 import java.util.Map;
 
 /**
  * Kafka Streams' own dead-letter queue (KIP-1034), with the record counted. Whatever fails,
  * deserialization, processing or writing the result, the source record goes to the topic named
  * by {@code errors.dead.letter.queue.topic.name} with the error in the {@code __streams.errors.*}
- * headers, inside the same transaction under exactly-once, and the service carries on.
+ * headers, inside the same transaction under exactly-once, and the service carries on. A record
+ * that failed after a repartition topic goes there as the input it was read from, not in the
+ * repartition topic's internal form ({@link RepartitionSerde#original}).
  */
 public final class DeadLetterHandlers {
 
     private DeadLetterHandlers() {
+    }
+
+    /** The dead-letter records with a repartition record's value replaced by the input it carries. */
+    static List<ProducerRecord<byte[], byte[]>> asInput(ErrorHandlerContext context,
+                                                        List<ProducerRecord<byte[], byte[]>> records) {
+        if (context.topic() == null || !context.topic().endsWith("-repartition")) {
+            return records;
+        }
+        return records.stream().map(r -> new ProducerRecord<>(r.topic(), r.partition(), r.timestamp(), r.key(),
+                RepartitionSerde.original(r.value()), r.headers())).toList();
     }
 
     /** Bad input: not JSON, schema broken, too large, too far in the future. */
@@ -32,7 +46,7 @@ public final class DeadLetterHandlers {
                                     Exception exception) {
             Response response = super.handleError(context, record, exception);
             listener.onDeadLetter("deserialization", exception);
-            return response;
+            return Response.resume(asInput(context, response.deadLetterQueueRecords()));
         }
 
         @Override
@@ -51,7 +65,7 @@ public final class DeadLetterHandlers {
         public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
             Response response = super.handleError(context, record, exception);
             listener.onDeadLetter("processing", exception);
-            return response;
+            return Response.resume(asInput(context, response.deadLetterQueueRecords()));
         }
 
         @Override
@@ -76,19 +90,19 @@ public final class DeadLetterHandlers {
             if (exception instanceof RetriableException) {
                 return Response.retry();
             }
-            return resume(super.handleError(context, record, exception), exception);
+            return resume(context, super.handleError(context, record, exception), exception);
         }
 
         @Override
         @SuppressWarnings("rawtypes")
         public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record,
                                                  Exception exception, SerializationExceptionOrigin origin) {
-            return resume(super.handleSerializationError(context, record, exception, origin), exception);
+            return resume(context, super.handleSerializationError(context, record, exception, origin), exception);
         }
 
-        private Response resume(Response failed, Exception exception) {
+        private Response resume(ErrorHandlerContext context, Response failed, Exception exception) {
             listener.onDeadLetter("production", exception);
-            return Response.resume(failed.deadLetterQueueRecords());
+            return Response.resume(asInput(context, failed.deadLetterQueueRecords()));
         }
 
         @Override
