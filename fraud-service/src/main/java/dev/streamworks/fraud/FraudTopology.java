@@ -4,9 +4,11 @@ import dev.streamworks.common.event.Transaction;
 import dev.streamworks.common.ops.StreamworksMetrics;
 import dev.streamworks.common.serde.EventSerde;
 import dev.streamworks.common.serde.JsonSerde;
+import dev.streamworks.common.serde.RepartitionSerde;
 import dev.streamworks.common.streams.EventTimeExtractor;
 import dev.streamworks.fraud.domain.FraudAlert;
 import dev.streamworks.fraud.processor.FraudStateProcessor;
+import dev.streamworks.fraud.processor.TransactionCodec;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -25,9 +27,11 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * </pre>
  * Bad transactions never get past the source: they fail validation in the serde and go to the
  * dead-letter topic. Repartitioning by user carries the transactions' original bytes, so a late
- * transaction reaches the late topic exactly as it was sent. The state machine runs in arrival
- * order, the windows in event time: an out-of-order transaction within grace is inserted at its
- * place and judged at its own time, but transactions judged before it are not judged again.
+ * transaction reaches the late topic exactly as it was sent, and the parsed transaction in binary
+ * ({@link RepartitionSerde}), so the user task does not parse the JSON a second time. The state
+ * machine runs in arrival order, the windows in event time: an out-of-order transaction within
+ * grace is inserted at its place and judged at its own time, but transactions judged before it are
+ * not judged again.
  */
 public final class FraudTopology {
 
@@ -58,7 +62,9 @@ public final class FraudTopology {
                 .peek((key, transaction) -> metrics.recordIn(input, transaction.value().eventTime().toEpochMilli()),
                         Named.as(COUNT_TRANSACTIONS))
                 .selectKey((key, transaction) -> transaction.value().userId(), Named.as(KEY_BY_USER))
-                .repartition(Repartitioned.with(Serdes.String(), transactions).withName(TRANSACTIONS_BY_USER))
+                .repartition(Repartitioned
+                        .with(Serdes.String(), RepartitionSerde.of(transactions, new TransactionCodec()))
+                        .withName(TRANSACTIONS_BY_USER))
                 .process(FraudStateProcessor.supplier(props, metrics), Named.as(FRAUD_STATE_MACHINE));
         // the processor forwards each record to the sink it belongs to, by name
         outputs.to(props.topics().alerts(), Produced.with(Serdes.String(), erased(JsonSerde.of(FraudAlert.class)))
