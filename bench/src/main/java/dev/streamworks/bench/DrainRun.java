@@ -55,7 +55,7 @@ final class DrainRun {
             Path log = logDir.resolve(pipeline.name() + "-drain-" + guarantee + "-" + run + ".log");
             try (ServiceProcess service = ServiceProcess.start(pipeline.jar(options.repository()),
                     broker.bootstrapServers(), guarantee, stateDir, Bench.jvmOptions(options, profile),
-                    options.serviceArgs(), log)) {
+                    pipeline.args(options.serviceArgs()), log)) {
                 long n = options.events();
                 long deadline = System.nanoTime() + options.drainTimeoutOrDefault().toNanos();
                 Load.ProgressBar bar = new Load.ProgressBar(console, "draining " + pipeline.name(), n);
@@ -105,8 +105,8 @@ final class DrainRun {
                 ProcStats.Memory memory = service.proc().memory();
                 Broker.Writes writes = broker.writesPerEvent(pipeline.applicationId(), pipeline.inputTopic(), n);
                 console.printf(Locale.ROOT, "records written per event: %.1f (repartition %.1f, changelog %.1f, "
-                        + "outputs, late and DLQ %.1f)%n", writes.total(), writes.repartition(), writes.changelog(),
-                        writes.other());
+                        + "outputs, late and DLQ %.1f); late records: %,d%n", writes.total(), writes.repartition(),
+                        writes.changelog(), writes.other(), service.lateRecords());
                 double seconds = (end - first) / 1e9;
                 return new Results.Drain(n / seconds, plain, (cpuAtEnd - cpuAtFirst) / (n / 1e6),
                         memory.peakRssBytes() / 1048576.0, writes.total(),

@@ -49,7 +49,7 @@ final class LatencyRun {
             broker.createTopic(pipeline.inputTopic(), options.partitions());
             Path stateDir = Files.createTempDirectory("bench-state-");
             Path log = logDir.resolve(pipeline.name() + "-latency-" + guarantee + "-" + run + ".log");
-            List<String> args = new java.util.ArrayList<>(pipeline.latencyArgs());
+            List<String> args = pipeline.args(pipeline.latencyArgs());
             args.addAll(options.serviceArgs());
             try (ServiceProcess service = ServiceProcess.start(pipeline.jar(options.repository()),
                     broker.bootstrapServers(), guarantee, stateDir, Bench.jvmOptions(options, profile), args, log)) {

@@ -5,6 +5,7 @@ import dev.streamworks.common.serde.Json;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -20,12 +21,13 @@ import java.util.function.Function;
  * @param inputTopic     the topic the bench loads
  * @param latencyOutput  the output whose records are correlated with inputs
  * @param countField     the field of {@code latencyOutput} that counts the window's inputs so far
+ * @param serviceArgs    service arguments for every run
  * @param latencyArgs    service arguments for the latency run (update mode: one output per input)
  * @param topicsToReset  topics the service owns, deleted between runs on an external broker
  * @param traffic        the generator, given a run's prefix and seed
  */
 public record Pipeline(String name, String module, String applicationId, String inputTopic, String latencyOutput,
-                       String countField, List<String> latencyArgs, List<String> topicsToReset,
+                       String countField, List<String> serviceArgs, List<String> latencyArgs, List<String> topicsToReset,
                        Function<Long, BenchTraffic> traffic) {
 
     /** One output record traced back: its window's correlation key and how many inputs it counts. */
@@ -33,18 +35,37 @@ public record Pipeline(String name, String module, String applicationId, String 
     }
 
     public static final Pipeline IOT = new Pipeline("iot", "iot-alerts-service", "iot-alerts", "iot-telemetry",
-            "device-stats-5m", "num_readings", List.of("--streamworks.iot.emit=update"),
+            "device-stats-5m", "num_readings", List.of(), List.of("--streamworks.iot.emit=update"),
             List.of("iot-telemetry", "device-stats-5m", "device-alerts"),
             seed -> new BenchTelemetry(1000, seed));
 
+    private static final List<String> CLICKSTREAM_TOPICS = List.of("user-clicks", "user-impressions", "cdc.users",
+            "clicks-per-product-5m", "event-type-counts", "user-sessions", "user-activity", "product-conversion",
+            "activity-anomalies", "click-impression-matches", "segment-dashboard-5m", "event-lateness-1m");
+
+    /** clickstream-service computing all nine outputs of CONTRACTS.md section 2 (its default). */
     public static final Pipeline CLICKSTREAM = new Pipeline("clickstream", "clickstream-service", "clickstream",
-            "user-clicks", "clicks-per-product-5m", "clicks", List.of(),
-            List.of("user-clicks", "user-impressions", "cdc.users", "clicks-per-product-5m", "event-type-counts",
-                    "user-sessions", "user-activity", "product-conversion", "activity-anomalies",
-                    "click-impression-matches", "segment-dashboard-5m", "event-lateness-1m"),
+            "user-clicks", "clicks-per-product-5m", "clicks", List.of(), List.of(), CLICKSTREAM_TOPICS,
             seed -> new BenchClicks(500, 20_000, "b" + Long.toHexString(seed), seed));
 
-    public static final Map<String, Pipeline> ALL = Map.of(IOT.name(), IOT, CLICKSTREAM.name(), CLICKSTREAM);
+    /**
+     * clickstream-service computing only {@code clicks-per-product-5m} (deduplicated, exact distinct
+     * users): the course's click query, the one the Spark figures are for.
+     */
+    public static final Pipeline CLICKS_PER_PRODUCT = new Pipeline("clicks-per-product", "clickstream-service",
+            "clickstream", "user-clicks", "clicks-per-product-5m", "clicks",
+            List.of("--streamworks.clickstream.outputs=clicks-per-product"), List.of(), CLICKSTREAM_TOPICS,
+            CLICKSTREAM.traffic());
+
+    public static final Map<String, Pipeline> ALL = Map.of(IOT.name(), IOT, CLICKSTREAM.name(), CLICKSTREAM,
+            CLICKS_PER_PRODUCT.name(), CLICKS_PER_PRODUCT);
+
+    /** This pipeline's service arguments followed by {@code more}. */
+    public List<String> args(List<String> more) {
+        List<String> args = new ArrayList<>(serviceArgs);
+        args.addAll(more);
+        return args;
+    }
 
     public Path jar(Path repository) {
         return repository.resolve(module).resolve("target").resolve(module + "-0.1.0-SNAPSHOT-exec.jar");

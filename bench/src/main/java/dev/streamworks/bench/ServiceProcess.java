@@ -122,6 +122,15 @@ public final class ServiceProcess implements AutoCloseable {
                 + Prometheus.sum(response.body(), "streamworks_dlq_records_total");
     }
 
+    /** {@code streamworks_late_records_total}: inputs some windowed output could not count. */
+    public long lateRecords() throws IOException, InterruptedException {
+        HttpResponse<String> response = get("/actuator/prometheus");
+        if (response.statusCode() != 200) {
+            throw new IOException("/actuator/prometheus answered " + response.statusCode());
+        }
+        return Prometheus.sum(response.body(), "streamworks_late_records_total");
+    }
+
     /** The body of {@code /actuator/progress}. */
     public String progress() throws IOException, InterruptedException {
         return get("/actuator/progress").body();

@@ -50,4 +50,13 @@ class PipelineTest {
         assertThat(Pipeline.IOT.jar(java.nio.file.Path.of("/repo")).toString())
                 .isEqualTo("/repo/iot-alerts-service/target/iot-alerts-service-0.1.0-SNAPSHOT-exec.jar");
     }
+
+    @Test
+    void shouldRunTheCourseQueryAsClickstreamComputingOnlyThatOutput() {
+        assertThat(Pipeline.CLICKS_PER_PRODUCT.jar(java.nio.file.Path.of("/repo")))
+                .isEqualTo(Pipeline.CLICKSTREAM.jar(java.nio.file.Path.of("/repo")));
+        assertThat(Pipeline.CLICKS_PER_PRODUCT.args(java.util.List.of("--x=1")))
+                .containsExactly("--streamworks.clickstream.outputs=clicks-per-product", "--x=1");
+        assertThat(Pipeline.CLICKSTREAM.args(java.util.List.of("--x=1"))).containsExactly("--x=1");
+    }
 }

@@ -4,18 +4,26 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
 
 import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * Every tunable of the click-stream pipelines (prefix {@code streamworks.clickstream};
  * CONTRACTS.md section 2). The defaults are the contract's.
  *
  * @param topics             input and output topics
+ * @param outputs            the outputs this service computes (default: all of them). A deployment that
+ *                           needs a few pays for those only: the pipelines of the others, their
+ *                           repartition topics and stores are not built
  * @param dedupWindow        a repeated {@code event_id} is dropped while its first copy is younger than this
  *                           (event time, against the task's stream time)
  * @param distinct           {@code exact} distinct users (a key per user and window in a store) or
@@ -34,6 +42,10 @@ import java.time.Duration;
 @Validated
 @ConfigurationProperties("streamworks.clickstream")
 public record ClickstreamProperties(@DefaultValue @Valid Topics topics,
+                                    @DefaultValue({"clicks-per-product", "event-type-counts", "user-sessions",
+                                            "user-activity", "product-conversion", "activity-anomalies", "matches",
+                                            "segment-dashboard", "event-lateness"})
+                                    @NotEmpty Set<Output> outputs,
                                     @DefaultValue("1h") @NotNull Duration dedupWindow,
                                     @DefaultValue("exact") @NotNull Distinct distinct,
                                     @DefaultValue("50") @Min(0) long anomalyThreshold,
@@ -55,6 +67,30 @@ public record ClickstreamProperties(@DefaultValue @Valid Topics topics,
 
     public enum Distinct {
         EXACT, APPROXIMATE
+    }
+
+    /** The outputs, named as their topic properties ({@code topics.<output>}) and configuration sections. */
+    public enum Output {
+        CLICKS_PER_PRODUCT, EVENT_TYPE_COUNTS, USER_SESSIONS, USER_ACTIVITY, PRODUCT_CONVERSION, ACTIVITY_ANOMALIES,
+        MATCHES, SEGMENT_DASHBOARD, EVENT_LATENESS;
+
+        /** As written in configuration: {@code clicks-per-product}. */
+        public String property() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    public boolean computes(Output output) {
+        return outputs.contains(output);
+    }
+
+    public boolean computesAny(Output... any) {
+        for (Output output : any) {
+            if (computes(output)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public record Topics(@DefaultValue("user-clicks") @NotBlank String clicks,
@@ -159,7 +195,7 @@ public record ClickstreamProperties(@DefaultValue @Valid Topics topics,
                 new Topics("user-clicks", "user-impressions", "cdc.users", "clicks-per-product-5m",
                         "event-type-counts", "user-sessions", "user-activity", "product-conversion",
                         "activity-anomalies", "click-impression-matches", "segment-dashboard-5m", "event-lateness-1m"),
-                Duration.ofHours(1), Distinct.EXACT, 50, Duration.ofHours(2),
+                EnumSet.allOf(Output.class), Duration.ofHours(1), Distinct.EXACT, 50, Duration.ofHours(2),
                 new ClicksPerProduct(Duration.ofMinutes(5), Duration.ofMinutes(10), Emit.UPDATE),
                 new EventTypeCounts(Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(10), Emit.UPDATE),
                 new UserSessions(Duration.ofMinutes(30), Duration.ofMinutes(10), Emit.FINAL),
@@ -170,16 +206,23 @@ public record ClickstreamProperties(@DefaultValue @Valid Topics topics,
     }
 
     public ClickstreamProperties withDistinct(Distinct mode) {
-        return new ClickstreamProperties(topics, dedupWindow, mode, anomalyThreshold, retention, clicksPerProduct,
+        return new ClickstreamProperties(topics, outputs, dedupWindow, mode, anomalyThreshold, retention, clicksPerProduct,
                 eventTypeCounts, userSessions, activityAnomalies, matches, segmentDashboard, eventLateness);
     }
 
     public ClickstreamProperties withEmit(Emit products, Emit eventTypes, Emit sessions, Emit segments) {
-        return new ClickstreamProperties(topics, dedupWindow, distinct, anomalyThreshold, retention,
+        return new ClickstreamProperties(topics, outputs, dedupWindow, distinct, anomalyThreshold, retention,
                 new ClicksPerProduct(clicksPerProduct.size(), clicksPerProduct.grace(), products),
                 new EventTypeCounts(eventTypeCounts.size(), eventTypeCounts.advance(), eventTypeCounts.grace(), eventTypes),
                 new UserSessions(userSessions.gap(), userSessions.grace(), sessions), activityAnomalies, matches,
                 new SegmentDashboard(segmentDashboard.size(), segmentDashboard.grace(), segments), eventLateness);
+    }
+
+    /** These properties computing {@code only} these outputs. */
+    public ClickstreamProperties withOutputs(Output... only) {
+        return new ClickstreamProperties(topics, EnumSet.copyOf(List.of(only)), dedupWindow, distinct,
+                anomalyThreshold, retention, clicksPerProduct, eventTypeCounts, userSessions, activityAnomalies, matches,
+                segmentDashboard, eventLateness);
     }
 
     /** The largest grace of the event-time outputs: the watermark delay {@code /actuator/progress} reports. */

@@ -1,5 +1,6 @@
 package dev.streamworks.clickstream;
 
+import dev.streamworks.clickstream.ClickstreamProperties.Output;
 import dev.streamworks.clickstream.domain.ActivityAnomaly;
 import dev.streamworks.clickstream.domain.ClickImpressionMatch;
 import dev.streamworks.clickstream.domain.EventLateness;
@@ -59,6 +60,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *            user-sessions (session windows), click-impression-matches (interval join)        |
  * every windowed output: a click it could not count (window closed) -> clickstream.late, once
  * </pre>
+ * Only the branches of the outputs in {@code streamworks.clickstream.outputs} are built (all by
+ * default); deduplication always is.
  * Semantics that are easy to get wrong:
  * <ul>
  *   <li>Deduplication needs every copy of an {@code event_id} in one task, so clicks are first
@@ -127,11 +130,22 @@ public final class ClickstreamTopology {
                 .repartition(Repartitioned.with(Serdes.String(), repartitionedClicks).withName(CLICKS_BY_EVENT_ID))
                 .process(ClickDedupProcessor.supplier(props.dedupWindow(), metrics.registry()), Named.as(DEDUP));
 
-        productOutputs(unique);
-        eventTypeOutputs(unique);
-        segmentOutputs(builder, unique);
-        userOutputs(builder, unique);
-        latenessOutput(unique);
+        // only the pipelines of the outputs this deployment computes are built
+        if (props.computesAny(Output.CLICKS_PER_PRODUCT, Output.PRODUCT_CONVERSION)) {
+            productOutputs(unique);
+        }
+        if (props.computes(Output.EVENT_TYPE_COUNTS)) {
+            eventTypeOutputs(unique);
+        }
+        if (props.computes(Output.SEGMENT_DASHBOARD)) {
+            segmentOutputs(builder, unique);
+        }
+        if (props.computesAny(Output.USER_ACTIVITY, Output.ACTIVITY_ANOMALIES, Output.USER_SESSIONS, Output.MATCHES)) {
+            userOutputs(builder, unique);
+        }
+        if (props.computes(Output.EVENT_LATENESS)) {
+            latenessOutput(unique);
+        }
     }
 
     private void productOutputs(KStream<String, Parsed<Click>> unique) {
@@ -187,22 +201,27 @@ public final class ClickstreamTopology {
                 .repartition(Repartitioned.with(Serdes.String(), new UserEventSerde(clicks, impressions))
                         .withName(USER_EVENTS_BY_USER));
 
-        KStream<String, Object> activity = events.process(UserActivityProcessor.supplier(props, metrics),
-                Named.as(USER_ACTIVITY));
-        sink(activity, props.topics().userActivity(), JsonSerde.of(UserActivity.class), UserActivityProcessor.ACTIVITY_SINK);
-        sink(activity, props.topics().activityAnomalies(), JsonSerde.of(ActivityAnomaly.class),
-                UserActivityProcessor.ANOMALY_SINK);
-        late(activity, UserActivityProcessor.LATE_SINK);
-
-        KStream<String, Object> sessions = events.process(SessionProcessor.supplier(props, metrics),
-                Named.as(USER_SESSIONS));
-        sink(sessions, props.topics().userSessions(), JsonSerde.of(UserSession.class), SessionProcessor.SINK);
-        late(sessions, SessionProcessor.LATE_SINK);
-
-        KStream<String, Object> matches = events.process(MatchProcessor.supplier(props, metrics),
-                Named.as(CLICK_IMPRESSION_JOIN));
-        sink(matches, props.topics().matches(), JsonSerde.of(ClickImpressionMatch.class), MatchProcessor.SINK);
-        late(matches, MatchProcessor.LATE_SINK);
+        if (props.computesAny(Output.USER_ACTIVITY, Output.ACTIVITY_ANOMALIES)) {
+            KStream<String, Object> activity = events.process(UserActivityProcessor.supplier(props, metrics),
+                    Named.as(USER_ACTIVITY));
+            sink(activity, props.topics().userActivity(), JsonSerde.of(UserActivity.class),
+                    UserActivityProcessor.ACTIVITY_SINK);
+            sink(activity, props.topics().activityAnomalies(), JsonSerde.of(ActivityAnomaly.class),
+                    UserActivityProcessor.ANOMALY_SINK);
+            late(activity, UserActivityProcessor.LATE_SINK);
+        }
+        if (props.computes(Output.USER_SESSIONS)) {
+            KStream<String, Object> sessions = events.process(SessionProcessor.supplier(props, metrics),
+                    Named.as(USER_SESSIONS));
+            sink(sessions, props.topics().userSessions(), JsonSerde.of(UserSession.class), SessionProcessor.SINK);
+            late(sessions, SessionProcessor.LATE_SINK);
+        }
+        if (props.computes(Output.MATCHES)) {
+            KStream<String, Object> matches = events.process(MatchProcessor.supplier(props, metrics),
+                    Named.as(CLICK_IMPRESSION_JOIN));
+            sink(matches, props.topics().matches(), JsonSerde.of(ClickImpressionMatch.class), MatchProcessor.SINK);
+            late(matches, MatchProcessor.LATE_SINK);
+        }
     }
 
     private void latenessOutput(KStream<String, Parsed<Click>> unique) {

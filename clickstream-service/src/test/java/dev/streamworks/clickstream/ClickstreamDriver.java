@@ -45,16 +45,22 @@ final class ClickstreamDriver implements AutoCloseable {
 
     ClickstreamDriver(ClickstreamProperties props, Path stateDir) {
         this.props = props;
-        StreamworksProperties common = StreamworksProperties.defaults();
-        EventSerde<Click> clickSerde = new EventSerde<>(Click.class, common.maxRecordBytesInt(), common.maxFutureSkew(),
-                TestTimes.CLOCK);
-        EventSerde<Impression> impressionSerde = new EventSerde<>(Impression.class, common.maxRecordBytesInt(),
-                common.maxFutureSkew(), TestTimes.CLOCK);
-        driver = TopologyDriver.drive(TopologyDriver.settings(APP, common, metrics, stateDir),
-                builder -> new ClickstreamTopology(props, clickSerde, impressionSerde, metrics, LATE).addTo(builder));
+        driver = TopologyDriver.drive(TopologyDriver.settings(APP, StreamworksProperties.defaults(), metrics, stateDir),
+                builder -> new ClickstreamTopology(props, clickSerde(), impressionSerde(), metrics, LATE).addTo(builder));
         clicks = input(props.topics().clicks());
         impressions = input(props.topics().impressions());
         users = input(props.topics().users());
+    }
+
+    /** The clicks' serde as the service configures it, on the tests' fixed clock. */
+    static EventSerde<Click> clickSerde() {
+        StreamworksProperties common = StreamworksProperties.defaults();
+        return new EventSerde<>(Click.class, common.maxRecordBytesInt(), common.maxFutureSkew(), TestTimes.CLOCK);
+    }
+
+    static EventSerde<Impression> impressionSerde() {
+        StreamworksProperties common = StreamworksProperties.defaults();
+        return new EventSerde<>(Impression.class, common.maxRecordBytesInt(), common.maxFutureSkew(), TestTimes.CLOCK);
     }
 
     private TestInputTopic<String, String> input(String topic) {

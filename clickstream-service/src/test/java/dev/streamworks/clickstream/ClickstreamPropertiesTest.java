@@ -32,7 +32,8 @@ class ClickstreamPropertiesTest {
                 "STREAMWORKS_CLICKSTREAM_DEDUP_WINDOW", "30m",
                 "STREAMWORKS_CLICKSTREAM_CLICKS_PER_PRODUCT_EMIT", "final",
                 "STREAMWORKS_CLICKSTREAM_EVENT_TYPE_COUNTS_ADVANCE", "5s",
-                "STREAMWORKS_CLICKSTREAM_TOPICS_CLICKS", "shop.clicks"));
+                "STREAMWORKS_CLICKSTREAM_TOPICS_CLICKS", "shop.clicks",
+                "STREAMWORKS_CLICKSTREAM_OUTPUTS", "clicks-per-product,event-lateness"));
 
         assertThat(props.anomalyThreshold()).isEqualTo(20);
         assertThat(props.distinct()).isEqualTo(ClickstreamProperties.Distinct.APPROXIMATE);
@@ -40,6 +41,8 @@ class ClickstreamPropertiesTest {
         assertThat(props.clicksPerProduct().emit()).isEqualTo(ClickstreamProperties.Emit.FINAL);
         assertThat(props.eventTypeCounts().advance()).isEqualTo(Duration.ofSeconds(5));
         assertThat(props.topics().clicks()).isEqualTo("shop.clicks");
+        assertThat(props.outputs()).containsExactlyInAnyOrder(ClickstreamProperties.Output.CLICKS_PER_PRODUCT,
+                ClickstreamProperties.Output.EVENT_LATENESS);
     }
 
     @Test

@@ -345,7 +345,7 @@ class ClickstreamServiceIT {
             assertThat(progress.get("id").asString()).isEqualTo("clickstream");
             assertThat(progress.get("name").asString()).isEqualTo("clickstream-service");
             assertThat(progress.get("stateOperators")).extracting(node -> node.get("operatorName").asString())
-                    .contains("click-dedup-store", "product-windows-store");
+                    .contains("click-dedup-ids-store", "product-windows-store");
         });
     }
 }

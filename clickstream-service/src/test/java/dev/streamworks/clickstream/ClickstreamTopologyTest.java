@@ -2,6 +2,7 @@ package dev.streamworks.clickstream;
 
 import dev.streamworks.clickstream.ClickstreamProperties.Distinct;
 import dev.streamworks.clickstream.ClickstreamProperties.Emit;
+import dev.streamworks.clickstream.ClickstreamProperties.Output;
 import dev.streamworks.clickstream.domain.ActivityAnomaly;
 import dev.streamworks.clickstream.domain.ClickImpressionMatch;
 import dev.streamworks.clickstream.domain.EventLateness;
@@ -222,6 +223,20 @@ class ClickstreamTopologyTest {
             assertThat(cs.values("user-activity", UserActivity.class)).hasSize(1);
             assertThat(cs.values("event-type-counts", EventTypeCount.class)).hasSize(3);
             assertThat(cs.values("segment-dashboard-5m", SegmentDashboard.class)).hasSize(1);
+            assertThat(cs.registry.get(ClickDedupProcessor.DUPLICATES).counter().count()).isEqualTo(2.0);
+        }
+
+        @Test
+        void shouldDropACopyWithAnotherTimestampWhoseFirstCopyIsInThePreviousHour() {
+            start();
+
+            cs.click("e1", minutes(50), "u1", "view", "p1", 1.0, 1);
+            cs.click("e2", minutes(105), "u2", "view", "p2", 1.0, 1);
+            cs.click("e1", minutes(70), "u1", "view", "p1", 1.0, 1);
+            cs.click("e2", minutes(104), "u2", "view", "p2", 1.0, 1);
+
+            assertThat(cs.values("product-conversion", ProductConversion.class))
+                    .extracting(ProductConversion::productId).containsExactly("p1", "p2");
             assertThat(cs.registry.get(ClickDedupProcessor.DUPLICATES).counter().count()).isEqualTo(2.0);
         }
 
@@ -590,6 +605,64 @@ class ClickstreamTopologyTest {
         assertThat(header(dead.get(2).headers(), "__streams.errors.topic")).isEqualTo("user-impressions");
     }
 
+    @Nested
+    @DisplayName("streamworks.clickstream.outputs")
+    class SelectedOutputs {
+
+        @Test
+        void shouldBuildOnlyThePipelinesOfTheOutputsTheDeploymentComputes() {
+            ClickstreamProperties props = ClickstreamProperties.defaults().withOutputs(Output.CLICKS_PER_PRODUCT);
+            ClickstreamDriver only = start(props);
+            var builder = TopologyDriver.builder(TopologyDriver.settings(ClickstreamDriver.APP,
+                    StreamworksProperties.defaults(), only.metrics, stateDir));
+            new ClickstreamTopology(props, ClickstreamDriver.clickSerde(), ClickstreamDriver.impressionSerde(),
+                    only.metrics, ClickstreamDriver.LATE).addTo(builder);
+
+            String description = builder.build().describe().toString();
+
+            assertThat(description).contains(ClickDedupProcessor.STORE, ProductWindowProcessor.WINDOWS_STORE,
+                    ProductWindowProcessor.USERS_STORE, "clicks-by-event-id-repartition",
+                    "clicks-by-product-repartition");
+            assertThat(description).doesNotContain(ProductWindowProcessor.CONVERSION_STORE,
+                    EventTypeWindowProcessor.WINDOWS_STORE, SegmentWindowProcessor.WINDOWS_STORE,
+                    ClickstreamTopology.USERS_STORE, UserActivityProcessor.ACTIVITY_STORE, SessionProcessor.SESSIONS_STORE,
+                    MatchProcessor.CLICKS_STORE, LatenessProcessor.STORE, ClickstreamTopology.IMPRESSIONS_SOURCE,
+                    "clicks-by-event-type-repartition", "clicks-by-segment-repartition",
+                    "user-events-by-user-repartition", "lateness-samples-repartition");
+        }
+
+        @Test
+        void shouldComputeTheSelectedOutputsDeduplicatedAndWriteNoOther() {
+            start(ClickstreamProperties.defaults().withOutputs(Output.CLICKS_PER_PRODUCT));
+
+            cs.click("e1", minutes(1), "u1", "view", "p1", 1.0, 1);
+            cs.click("e1", minutes(1), "u1", "view", "p1", 1.0, 1);
+            cs.click("e2", minutes(2), "u2", "purchase", "p1", 1.0, 1);
+
+            assertThat(cs.values("clicks-per-product-5m", ProductClicks.class)).containsExactly(
+                    new ProductClicks(FIRST_5M, "p1", 1, 1), new ProductClicks(FIRST_5M, "p1", 2, 2));
+            for (String other : List.of("product-conversion", "event-type-counts", "segment-dashboard-5m",
+                    "user-activity", "activity-anomalies", "click-impression-matches")) {
+                assertThat(cs.output(other).isEmpty()).as(other).isTrue();
+            }
+        }
+
+        @Test
+        void shouldComputeOneOutputOfAPipelineWithoutItsSibling() {
+            start(ClickstreamProperties.defaults().withOutputs(Output.PRODUCT_CONVERSION, Output.USER_ACTIVITY));
+
+            cs.click("e1", minutes(1), "u1", "view", "p1", 1.0, 1);
+            cs.click("e2", minutes(2), "u1", "purchase", "p1", 1.0, 1);
+
+            assertThat(cs.values("product-conversion", ProductConversion.class)).extracting(ProductConversion::purchases)
+                    .containsExactly(0L, 1L);
+            assertThat(cs.values("user-activity", UserActivity.class)).extracting(UserActivity::totalEvents)
+                    .containsExactly(1L, 2L);
+            assertThat(cs.output("clicks-per-product-5m").isEmpty()).isTrue();
+            assertThat(cs.output("activity-anomalies").isEmpty()).isTrue();
+        }
+    }
+
     @Test
     void shouldNameEveryStoreTopicAndNode() {
         ClickstreamProperties props = ClickstreamProperties.defaults().withEmit(Emit.FINAL, Emit.FINAL, Emit.FINAL,
@@ -597,10 +670,7 @@ class ClickstreamTopologyTest {
         ClickstreamDriver named = start(props);
         var builder = TopologyDriver.builder(TopologyDriver.settings(ClickstreamDriver.APP,
                 StreamworksProperties.defaults(), named.metrics, stateDir));
-        new ClickstreamTopology(props, new dev.streamworks.common.serde.EventSerde<>(
-                dev.streamworks.common.event.Click.class, 1024, Duration.ofHours(1), dev.streamworks.common.testing.TestTimes.CLOCK),
-                new dev.streamworks.common.serde.EventSerde<>(dev.streamworks.common.event.Impression.class, 1024,
-                        Duration.ofHours(1), dev.streamworks.common.testing.TestTimes.CLOCK),
+        new ClickstreamTopology(props, ClickstreamDriver.clickSerde(), ClickstreamDriver.impressionSerde(),
                 named.metrics, ClickstreamDriver.LATE).addTo(builder);
 
         String description = builder.build().describe().toString();

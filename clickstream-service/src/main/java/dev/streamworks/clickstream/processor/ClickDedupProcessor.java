@@ -12,19 +12,22 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 
 import java.time.Duration;
 import java.util.Set;
 
 /**
  * Drops repeated {@code event_id}s, like Spark's {@code dropDuplicates("event_id")} under a
- * watermark of {@code dedup-window}: the first copy of an id is remembered at its event time in a
- * RocksDB window store and a later copy is dropped while that first copy is younger than the
- * window, measured against the task's stream time (its "watermark"). The store's retention is the
- * window, so old ids fall away segment by segment: the state is bounded by the ids of one window,
- * not by every id ever seen. The input must be partitioned by {@code event_id}, so every copy of an
- * id meets the same store.
+ * watermark of {@code dedup-window}: the first copy of an id is remembered with its event time,
+ * and a later copy is dropped while that first copy is younger than the window, measured against
+ * the task's stream time (its "watermark"). The input must be partitioned by {@code event_id}, so
+ * every copy of an id meets the same store.
+ * <p>
+ * The store is a RocksDB window store whose windows are {@code dedup-window} long, aligned to
+ * the epoch: an id is kept in the window of its first copy's event time. A copy can only match a
+ * first copy from the window of the watermark or the one after it, so a lookup is at most two
+ * point reads, never an iterator, and the state is bounded by the ids of two windows: older
+ * segments fall away as stream time moves on.
  * <p>
  * Unlike Spark, a record older than the watermark is not dropped here: the outputs without a
  * window count every valid record, late or not, and the windowed ones route late records to the
@@ -32,7 +35,7 @@ import java.util.Set;
  */
 public final class ClickDedupProcessor implements Processor<String, Parsed<Click>, String, Parsed<Click>> {
 
-    public static final String STORE = "click-dedup-store";
+    public static final String STORE = "click-dedup-ids-store";
     public static final String DUPLICATES = "streamworks.clickstream.duplicates";
 
     private final long windowMs;
@@ -56,9 +59,9 @@ public final class ClickDedupProcessor implements Processor<String, Parsed<Click
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                // window size 1 ms: each entry is one point in time, the first copy's event time
+                // retention: the watermark's window and the current one
                 return Set.of(Stores.windowStoreBuilder(
-                        Stores.persistentWindowStore(STORE, window, Duration.ofMillis(1), false),
+                        Stores.persistentWindowStore(STORE, window.multipliedBy(2), window, false),
                         Serdes.String(), Serdes.Long()));
             }
         };
@@ -75,14 +78,24 @@ public final class ClickDedupProcessor implements Processor<String, Parsed<Click
         Click click = record.value().value();
         long eventTime = click.eventTime().toEpochMilli();
         long streamTime = context.currentStreamTimeMs();
-        // ids first seen after the watermark (stream time - window) are still remembered
-        try (WindowStoreIterator<Long> copies = seen.fetch(click.eventId(), streamTime - windowMs + 1, streamTime)) {
-            if (copies.hasNext()) {
-                duplicates.increment();
-                return;
-            }
+        // a first copy seen after the watermark (stream time - window) is still remembered; no first
+        // copy is later than stream time, so only the windows of these two instants can hold it
+        long remembered = streamTime - windowMs + 1;
+        if (isFirstCopyAfter(click.eventId(), slot(remembered), remembered)
+                || isFirstCopyAfter(click.eventId(), slot(streamTime), remembered)) {
+            duplicates.increment();
+            return;
         }
-        seen.put(click.eventId(), eventTime, eventTime);
+        seen.put(click.eventId(), eventTime, slot(eventTime));
         context.forward(record);
+    }
+
+    private boolean isFirstCopyAfter(String eventId, long slot, long remembered) {
+        Long first = seen.fetch(eventId, slot);
+        return first != null && first >= remembered;
+    }
+
+    private long slot(long time) {
+        return time - Math.floorMod(time, windowMs);
     }
 }

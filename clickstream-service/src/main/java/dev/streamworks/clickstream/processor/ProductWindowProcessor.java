@@ -1,6 +1,7 @@
 package dev.streamworks.clickstream.processor;
 
 import dev.streamworks.clickstream.ClickstreamProperties;
+import dev.streamworks.clickstream.ClickstreamProperties.Output;
 import dev.streamworks.clickstream.domain.ProductClicks;
 import dev.streamworks.clickstream.domain.ProductConversion;
 import dev.streamworks.clickstream.domain.WindowFigures;
@@ -71,11 +72,16 @@ public final class ProductWindowProcessor implements Processor<String, Parsed<Cl
             @Override
             public Set<StoreBuilder<?>> stores() {
                 Set<StoreBuilder<?>> stores = new HashSet<>();
+                if (props.computes(Output.PRODUCT_CONVERSION)) {
+                    stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CONVERSION_STORE),
+                            Serdes.String(), JsonSerde.of(ProductConversion.class)).withCachingEnabled());
+                }
+                if (!props.computes(Output.CLICKS_PER_PRODUCT)) {
+                    return stores;
+                }
                 stores.add(Stores.windowStoreBuilder(Stores.persistentWindowStore(WINDOWS_STORE, props.retention(),
                         props.clicksPerProduct().size(), false), Serdes.String(), new WindowFiguresSerde())
                         .withCachingEnabled());
-                stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CONVERSION_STORE),
-                        Serdes.String(), JsonSerde.of(ProductConversion.class)).withCachingEnabled());
                 if (props.distinct() == ClickstreamProperties.Distinct.EXACT) {
                     stores.add(DistinctUsers.storeBuilder(USERS_STORE, props.clicksPerProduct().size(),
                             props.clicksPerProduct().grace()));
@@ -92,8 +98,13 @@ public final class ProductWindowProcessor implements Processor<String, Parsed<Cl
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
+        if (props.computes(Output.PRODUCT_CONVERSION)) {
+            this.conversions = context.getStateStore(CONVERSION_STORE);
+        }
+        if (!props.computes(Output.CLICKS_PER_PRODUCT)) {
+            return;
+        }
         this.windows = context.getStateStore(WINDOWS_STORE);
-        this.conversions = context.getStateStore(CONVERSION_STORE);
         if (!approximate) {
             this.users = new DistinctUsers(context.getStateStore(USERS_STORE));
         }
@@ -107,7 +118,7 @@ public final class ProductWindowProcessor implements Processor<String, Parsed<Cl
         Click click = record.value().value();
         long eventTime = click.eventTime().toEpochMilli();
         long streamTime = context.currentStreamTimeMs();
-        if (slots.isFinal()) {
+        if (windows != null && slots.isFinal()) {
             // before this record's write: a write moves the store's own clock and may expire the
             // very windows that are due now, if stream time jumped further than the retention
             slots.emitClosed(streamTime, windows, emitted, EMITTED_KEY,
@@ -115,11 +126,15 @@ public final class ProductWindowProcessor implements Processor<String, Parsed<Cl
         }
         String product = click.productId();
 
-        ProductConversion conversion = conversions.get(product);
-        conversion = (conversion == null ? ProductConversion.first(product) : conversion).add(click.eventType());
-        conversions.put(product, conversion);
-        context.forward(new Record<>(product, conversion, eventTime), CONVERSION_SINK);
-
+        if (conversions != null) {
+            ProductConversion conversion = conversions.get(product);
+            conversion = (conversion == null ? ProductConversion.first(product) : conversion).add(click.eventType());
+            conversions.put(product, conversion);
+            context.forward(new Record<>(product, conversion, eventTime), CONVERSION_SINK);
+        }
+        if (windows == null) {
+            return;
+        }
         long start = slots.startsOf(eventTime)[0];
         if (slots.isClosed(start, streamTime)) {
             LateRouting.route(context, record, props.topics().clicksPerProduct(), start + slots.sizeMs(), streamTime,

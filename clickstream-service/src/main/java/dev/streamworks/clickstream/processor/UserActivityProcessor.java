@@ -1,6 +1,7 @@
 package dev.streamworks.clickstream.processor;
 
 import dev.streamworks.clickstream.ClickstreamProperties;
+import dev.streamworks.clickstream.ClickstreamProperties.Output;
 import dev.streamworks.clickstream.domain.ActivityAnomaly;
 import dev.streamworks.clickstream.domain.MinuteActivity;
 import dev.streamworks.clickstream.domain.UserActivity;
@@ -18,6 +19,7 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
+import java.util.HashSet;
 import java.util.Set;
 
 /**
@@ -61,12 +63,17 @@ public final class UserActivityProcessor implements Processor<String, UserEvent,
             @Override
             public Set<StoreBuilder<?>> stores() {
                 ClickstreamProperties.ActivityAnomalies window = props.activityAnomalies();
-                return Set.of(
-                        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ACTIVITY_STORE), Serdes.String(),
-                                JsonSerde.of(UserActivity.class)).withCachingEnabled(),
-                        Stores.windowStoreBuilder(Stores.persistentWindowStore(MINUTES_STORE,
-                                window.size().plus(window.grace()), window.size(), false), Serdes.String(),
-                                JsonSerde.of(MinuteActivity.class)).withCachingEnabled());
+                Set<StoreBuilder<?>> stores = new HashSet<>();
+                if (props.computes(Output.USER_ACTIVITY)) {
+                    stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ACTIVITY_STORE),
+                            Serdes.String(), JsonSerde.of(UserActivity.class)).withCachingEnabled());
+                }
+                if (props.computes(Output.ACTIVITY_ANOMALIES)) {
+                    stores.add(Stores.windowStoreBuilder(Stores.persistentWindowStore(MINUTES_STORE,
+                            window.size().plus(window.grace()), window.size(), false), Serdes.String(),
+                            JsonSerde.of(MinuteActivity.class)).withCachingEnabled());
+                }
+                return stores;
             }
         };
     }
@@ -74,8 +81,12 @@ public final class UserActivityProcessor implements Processor<String, UserEvent,
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
-        this.activity = context.getStateStore(ACTIVITY_STORE);
-        this.minutes = context.getStateStore(MINUTES_STORE);
+        if (props.computes(Output.USER_ACTIVITY)) {
+            this.activity = context.getStateStore(ACTIVITY_STORE);
+        }
+        if (props.computes(Output.ACTIVITY_ANOMALIES)) {
+            this.minutes = context.getStateStore(MINUTES_STORE);
+        }
     }
 
     @Override
@@ -88,12 +99,16 @@ public final class UserActivityProcessor implements Processor<String, UserEvent,
         long eventTime = click.eventTime().toEpochMilli();
         long streamTime = context.currentStreamTimeMs();
 
-        UserActivity current = activity.get(user);
-        UserActivity updated = (current == null ? UserActivity.first(user) : current)
-                .add(click.eventTime(), click.eventType() == Click.EventType.PURCHASE);
-        activity.put(user, updated);
-        context.forward(new Record<>(user, updated, eventTime), ACTIVITY_SINK);
-
+        if (activity != null) {
+            UserActivity current = activity.get(user);
+            UserActivity updated = (current == null ? UserActivity.first(user) : current)
+                    .add(click.eventTime(), click.eventType() == Click.EventType.PURCHASE);
+            activity.put(user, updated);
+            context.forward(new Record<>(user, updated, eventTime), ACTIVITY_SINK);
+        }
+        if (minutes == null) {
+            return;
+        }
         long start = slots.startsOf(eventTime)[0];
         if (slots.isClosed(start, streamTime)) {
             LateRouting.route(context, record.withValue((Parsed<?>) event.parsed()), props.topics().activityAnomalies(),

@@ -1,6 +1,7 @@
 package dev.streamworks.clickstream.query;
 
 import dev.streamworks.clickstream.ClickstreamProperties;
+import dev.streamworks.clickstream.ClickstreamProperties.Output;
 import dev.streamworks.clickstream.domain.ProductClicks;
 import dev.streamworks.clickstream.domain.ProductConversion;
 import dev.streamworks.clickstream.domain.WindowFigures;
@@ -45,6 +46,7 @@ class ProductQueryController {
     @GetMapping("/{productId}/windows")
     ResponseEntity<?> windows(@PathVariable String productId, @RequestParam(required = false) String from,
                               @RequestParam(required = false) String to, HttpServletRequest request) {
+        QueryParams.requireComputed(props, Output.CLICKS_PER_PRODUCT);
         Instant fromTime = QueryParams.time("from", from, QueryParams.BEGINNING);
         Instant toTime = QueryParams.time("to", to, QueryParams.END);
         if (fromTime.isAfter(toTime)) {
@@ -60,8 +62,8 @@ class ProductQueryController {
                         Window.ofMillis(entry.key, entry.key + size), productId, entry.value.events(),
                         entry.value.uniqueUsers())));
             }
-            if (windows.isEmpty()) {
-                conversion(productId);
+            if (windows.isEmpty() && props.computes(Output.PRODUCT_CONVERSION)) {
+                conversion(productId); // 404 when the product was never clicked
             }
             return windows;
         });
@@ -69,6 +71,7 @@ class ProductQueryController {
 
     @GetMapping("/{productId}/conversion")
     ResponseEntity<?> conversion(@PathVariable String productId, HttpServletRequest request) {
+        QueryParams.requireComputed(props, Output.PRODUCT_CONVERSION);
         return owners.answer(ProductWindowProcessor.CONVERSION_STORE, productId, request, () -> conversion(productId));
     }
 

@@ -1,17 +1,27 @@
 package dev.streamworks.clickstream.query;
 
+import dev.streamworks.clickstream.ClickstreamProperties;
+import dev.streamworks.clickstream.ClickstreamProperties.Output;
 import dev.streamworks.common.query.QueryException;
 import dev.streamworks.common.serde.Json;
 
 import java.time.Instant;
 
-/** Parameter parsing shared by the query controllers; a bad value is a 400. */
+/** Checks shared by the query controllers: a bad parameter is a 400, an output not computed here a 404. */
 final class QueryParams {
 
     static final Instant BEGINNING = Instant.EPOCH;
     static final Instant END = Instant.ofEpochMilli(Long.MAX_VALUE);
 
     private QueryParams() {
+    }
+
+    /** Fails with 404 when this deployment does not compute {@code output}, so its store does not exist. */
+    static void requireComputed(ClickstreamProperties props, Output output) {
+        if (!props.computes(output)) {
+            throw QueryException.notFound("output '" + output.property() + "' is not computed by this deployment "
+                    + "(streamworks.clickstream.outputs)");
+        }
     }
 
     static Instant time(String name, String value, Instant absent) {

@@ -1,6 +1,7 @@
 package dev.streamworks.clickstream.query;
 
 import dev.streamworks.clickstream.ClickstreamProperties;
+import dev.streamworks.clickstream.ClickstreamProperties.Output;
 import dev.streamworks.clickstream.domain.SessionFigures;
 import dev.streamworks.clickstream.domain.UserActivity;
 import dev.streamworks.clickstream.domain.UserSession;
@@ -74,11 +75,13 @@ class UserQueryController {
 
     @GetMapping("/users/{userId}/activity")
     ResponseEntity<?> activity(@PathVariable String userId, HttpServletRequest request) {
+        QueryParams.requireComputed(props, Output.USER_ACTIVITY);
         return owners.answer(UserActivityProcessor.ACTIVITY_STORE, userId, request, () -> activity(userId));
     }
 
     @GetMapping("/users/{userId}/sessions")
     ResponseEntity<?> sessions(@PathVariable String userId, HttpServletRequest request) {
+        QueryParams.requireComputed(props, Output.USER_SESSIONS);
         long gap = props.userSessions().gap().toMillis();
         return owners.answer(SessionProcessor.SESSIONS_STORE, userId, request, () -> {
             ReadOnlySessionStore<String, SessionFigures> store = owners.localStore(SessionProcessor.SESSIONS_STORE,
@@ -89,8 +92,8 @@ class UserQueryController {
                         Window.ofMillis(entry.key.window().start(), entry.key.window().end() + gap),
                         entry.value.events(), entry.value.purchases(), entry.value.revenue())));
             }
-            if (sessions.isEmpty()) {
-                activity(userId);
+            if (sessions.isEmpty() && props.computes(Output.USER_ACTIVITY)) {
+                activity(userId); // 404 when the user never clicked
             }
             return sessions;
         });
@@ -98,6 +101,7 @@ class UserQueryController {
 
     @GetMapping("/top-users")
     ResponseEntity<?> topUsers(@RequestParam(defaultValue = "10") int limit, HttpServletRequest request) {
+        QueryParams.requireComputed(props, Output.USER_ACTIVITY);
         if (limit < 1 || limit > MAX_LIMIT) {
             throw QueryException.badRequest("'limit' must be between 1 and " + MAX_LIMIT + ", was " + limit);
         }
