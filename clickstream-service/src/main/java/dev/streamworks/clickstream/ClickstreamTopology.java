@@ -49,7 +49,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Every click-stream pipeline of the course (CONTRACTS.md section 2), in one topology:
  * <pre>
- * user-clicks (key untrusted) -> validate, event time = timestamp, stamp arrival time
+ * user-clicks (key untrusted) -> validate, event time = timestamp, stamp arrival time (lateness only)
  *   -> re-key by event_id -> drop repeated event_ids (dedup-window) ------------------------+
  *   +-> by product_id    -> clicks-per-product-5m (tumbling), product-conversion (running)    |
  *   +-> by event_type    -> event-type-counts (hopping)                                       |
@@ -120,15 +120,25 @@ public final class ClickstreamTopology {
 
     public void addTo(StreamsBuilder builder) {
         ClickstreamProperties.Topics topics = props.topics();
-        KStream<String, Parsed<Click>> unique = builder
+        boolean lateness = props.computes(Output.EVENT_LATENESS);
+        KStream<String, Parsed<Click>> source = builder
                 .stream(topics.clicks(), Consumed.with(Serdes.String(), clicks)
                         .withTimestampExtractor(new EventTimeExtractor()).withName(CLICKS_SOURCE))
                 .peek((key, click) -> metrics.recordIn(topics.clicks(), click.value().eventTime().toEpochMilli()),
-                        Named.as("count-clicks"))
-                .processValues(ArrivalTime.stamp(), Named.as("stamp-arrival"))
+                        Named.as("count-clicks"));
+        if (lateness) {
+            source = source.processValues(ArrivalTime.stamp(), Named.as("stamp-arrival"));
+        }
+        KStream<String, Parsed<Click>> deduplicated = source
                 .selectKey((key, click) -> click.value().eventId(), Named.as("key-clicks-by-event-id"))
                 .repartition(Repartitioned.with(Serdes.String(), repartitionedClicks).withName(CLICKS_BY_EVENT_ID))
                 .process(ClickDedupProcessor.supplier(props.dedupWindow(), metrics.registry()), Named.as(DEDUP));
+        KStream<String, Parsed<Click>> unique = deduplicated;
+        if (lateness) {
+            latenessOutput(deduplicated);
+            // only the lateness branch needs the arrival time: the other repartitions go without it
+            unique = deduplicated.processValues(ArrivalTime.strip(), Named.as("strip-arrival"));
+        }
 
         // only the pipelines of the outputs this deployment computes are built
         if (props.computesAny(Output.CLICKS_PER_PRODUCT, Output.PRODUCT_CONVERSION)) {
@@ -142,9 +152,6 @@ public final class ClickstreamTopology {
         }
         if (props.computesAny(Output.USER_ACTIVITY, Output.ACTIVITY_ANOMALIES, Output.USER_SESSIONS, Output.MATCHES)) {
             userOutputs(builder, unique);
-        }
-        if (props.computes(Output.EVENT_LATENESS)) {
-            latenessOutput(unique);
         }
     }
 

@@ -11,11 +11,12 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import java.nio.ByteBuffer;
 
 /**
- * The wall-clock time a click arrived at the service, carried in a header through the
- * repartition topics to the lateness task (the lateness of an event is its arrival time minus its
- * event time, measured at the source, not after the repartition round trips). The header is
- * internal: it is removed from records routed to the late topic, and outputs are new records
- * without input headers.
+ * The wall-clock time a click arrived at the service, carried in a header to the lateness task:
+ * the lateness of an event is its arrival time minus its event time, measured at the source, not
+ * after the repartition round trips. It is stamped only when {@code event-lateness-1m} is
+ * computed, and removed after deduplication from every other branch. The header is internal: it
+ * is removed from records routed to the late topic, and outputs are new records without input
+ * headers.
  */
 public final class ArrivalTime {
 
@@ -39,6 +40,23 @@ public final class ArrivalTime {
                 Headers headers = withoutArrival(record.headers());
                 headers.add(HEADER, ByteBuffer.allocate(Long.BYTES).putLong(context.currentSystemTimeMs()).array());
                 context.forward(record.withHeaders(headers));
+            }
+        };
+    }
+
+    /** Removes the arrival header, for branches that do not need it (one header less on every hop). */
+    public static <V> FixedKeyProcessorSupplier<String, V, V> strip() {
+        return () -> new FixedKeyProcessor<>() {
+            private FixedKeyProcessorContext<String, V> context;
+
+            @Override
+            public void init(FixedKeyProcessorContext<String, V> context) {
+                this.context = context;
+            }
+
+            @Override
+            public void process(FixedKeyRecord<String, V> record) {
+                context.forward(record.withHeaders(withoutArrival(record.headers())));
             }
         };
     }

@@ -7,6 +7,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamReadException;
+import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.exc.MismatchedInputException;
 
 import java.time.Clock;
@@ -22,13 +23,13 @@ import java.time.Instant;
  */
 public final class EventSerde<T extends Event> implements Serde<Parsed<T>> {
 
-    private final Class<T> type;
+    private final ObjectReader reader;
     private final int maxRecordBytes;
     private final Duration maxFutureSkew;
     private final Clock clock;
 
     public EventSerde(Class<T> type, int maxRecordBytes, Duration maxFutureSkew, Clock clock) {
-        this.type = type;
+        this.reader = Json.mapper().readerFor(type); // resolved once, not on every record
         this.maxRecordBytes = maxRecordBytes;
         this.maxFutureSkew = maxFutureSkew;
         this.clock = clock;
@@ -57,7 +58,7 @@ public final class EventSerde<T extends Event> implements Serde<Parsed<T>> {
 
     private T read(byte[] data) {
         try {
-            return Json.mapper().readValue(data, type);
+            return reader.readValue(data);
         } catch (JacksonException e) {
             throw explain(e);
         }
