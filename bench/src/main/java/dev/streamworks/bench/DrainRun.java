@@ -105,8 +105,16 @@ final class DrainRun {
                 ProcStats.Memory memory = service.proc().memory();
                 Broker.Writes writes = broker.writesPerEvent(pipeline.applicationId(), pipeline.inputTopic(), n);
                 console.printf(Locale.ROOT, "records written per event: %.1f (repartition %.1f, changelog %.1f, "
-                        + "outputs, late and DLQ %.1f); late records: %,d%n", writes.total(), writes.repartition(),
-                        writes.changelog(), writes.other(), service.lateRecords());
+                        + "outputs, late and DLQ %.1f)%n", writes.total(), writes.repartition(), writes.changelog(),
+                        writes.other());
+                StringBuilder late = new StringBuilder();
+                service.lateRecordsByOutput().forEach((output, count) -> {
+                    if (count > 0) {
+                        late.append(String.format(Locale.ROOT, "%s%s %,d", late.isEmpty() ? "" : ", ", output, count));
+                    }
+                });
+                console.println("late records (per output that could not count them): "
+                        + (late.isEmpty() ? "none" : late));
                 double seconds = (end - first) / 1e9;
                 return new Results.Drain(n / seconds, plain, (cpuAtEnd - cpuAtFirst) / (n / 1e6),
                         memory.peakRssBytes() / 1048576.0, writes.total(),

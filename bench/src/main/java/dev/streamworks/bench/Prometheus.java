@@ -23,4 +23,24 @@ final class Prometheus {
         }
         return Math.round(total);
     }
+
+    /** Per value of {@code label}, the sum over the series of {@code metric} carrying it; sorted by label. */
+    static java.util.SortedMap<String, Long> byLabel(String exposition, String metric, String label) {
+        java.util.SortedMap<String, Long> sums = new java.util.TreeMap<>();
+        String key = label + "=\"";
+        for (String line : exposition.split("\n")) {
+            if (!line.startsWith(metric + "{")) {
+                continue;
+            }
+            int from = line.indexOf(key);
+            int close = line.indexOf('}');
+            if (from < 0 || close < 0) {
+                continue;
+            }
+            String value = line.substring(from + key.length(), line.indexOf('"', from + key.length()));
+            long count = Math.round(Double.parseDouble(line.substring(close + 1).trim().split("\\s+")[0]));
+            sums.merge(value, count, Long::sum);
+        }
+        return sums;
+    }
 }

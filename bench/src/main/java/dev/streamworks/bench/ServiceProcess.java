@@ -122,13 +122,13 @@ public final class ServiceProcess implements AutoCloseable {
                 + Prometheus.sum(response.body(), "streamworks_dlq_records_total");
     }
 
-    /** {@code streamworks_late_records_total}: inputs some windowed output could not count. */
-    public long lateRecords() throws IOException, InterruptedException {
+    /** {@code streamworks_late_records_total} per output: inputs that windowed output could not count. */
+    public java.util.SortedMap<String, Long> lateRecordsByOutput() throws IOException, InterruptedException {
         HttpResponse<String> response = get("/actuator/prometheus");
         if (response.statusCode() != 200) {
             throw new IOException("/actuator/prometheus answered " + response.statusCode());
         }
-        return Prometheus.sum(response.body(), "streamworks_late_records_total");
+        return Prometheus.byLabel(response.body(), "streamworks_late_records_total", "output");
     }
 
     /** The body of {@code /actuator/progress}. */

@@ -32,4 +32,11 @@ class PrometheusTest {
     void readsSeriesWithoutLabels() {
         assertThat(Prometheus.sum("up 1.0\n", "up")).isEqualTo(1);
     }
+
+    @Test
+    void sumsPerLabelValue() {
+        assertThat(Prometheus.byLabel(SCRAPE, "streamworks_records_in_total", "topic"))
+                .containsExactly(java.util.Map.entry("iot-telemetry", 600_000L), java.util.Map.entry("other", 1_500L));
+        assertThat(Prometheus.byLabel(SCRAPE, "streamworks_dlq_records_total", "output")).isEmpty();
+    }
 }

@@ -79,9 +79,9 @@ public final class SessionProcessor implements Processor<String, UserEvent, Stri
             public Set<StoreBuilder<?>> stores() {
                 return Set.of(
                         Stores.sessionStoreBuilder(Stores.persistentSessionStore(SESSIONS_STORE, props.retention()),
-                                Serdes.String(), JsonSerde.of(SessionFigures.class)).withCachingEnabled(),
+                                Serdes.String(), JsonSerde.of(SessionFigures.class)),
                         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(CLOSING_STORE), Serdes.String(),
-                                JsonSerde.of(UserSession.class)).withCachingEnabled());
+                                JsonSerde.of(UserSession.class)));
             }
         };
     }

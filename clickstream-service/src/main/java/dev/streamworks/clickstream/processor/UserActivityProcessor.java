@@ -66,12 +66,12 @@ public final class UserActivityProcessor implements Processor<String, UserEvent,
                 Set<StoreBuilder<?>> stores = new HashSet<>();
                 if (props.computes(Output.USER_ACTIVITY)) {
                     stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ACTIVITY_STORE),
-                            Serdes.String(), JsonSerde.of(UserActivity.class)).withCachingEnabled());
+                            Serdes.String(), JsonSerde.of(UserActivity.class)));
                 }
                 if (props.computes(Output.ACTIVITY_ANOMALIES)) {
                     stores.add(Stores.windowStoreBuilder(Stores.persistentWindowStore(MINUTES_STORE,
                             window.size().plus(window.grace()), window.size(), false), Serdes.String(),
-                            JsonSerde.of(MinuteActivity.class)).withCachingEnabled());
+                            JsonSerde.of(MinuteActivity.class)));
                 }
                 return stores;
             }
