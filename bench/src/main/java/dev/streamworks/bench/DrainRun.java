@@ -108,7 +108,9 @@ final class DrainRun {
                         + "outputs, late and DLQ %.1f)%n", writes.total(), writes.repartition(), writes.changelog(),
                         writes.other());
                 StringBuilder late = new StringBuilder();
-                service.lateRecordsByOutput().forEach((output, count) -> {
+                java.util.SortedMap<String, Long> lateByOutput = service.lateRecordsByOutput();
+                long lateRecords = lateByOutput.values().stream().mapToLong(Long::longValue).sum();
+                lateByOutput.forEach((output, count) -> {
                     if (count > 0) {
                         late.append(String.format(Locale.ROOT, "%s%s %,d", late.isEmpty() ? "" : ", ", output, count));
                     }
@@ -117,7 +119,7 @@ final class DrainRun {
                         + (late.isEmpty() ? "none" : late));
                 double seconds = (end - first) / 1e9;
                 return new Results.Drain(n / seconds, plain, (cpuAtEnd - cpuAtFirst) / (n / 1e6),
-                        memory.peakRssBytes() / 1048576.0, writes.total(),
+                        memory.peakRssBytes() / 1048576.0, writes.total(), lateRecords,
                         (first - service.launchedNanos()) / 1e9, seconds, load,
                         Instant.now().minusNanos(System.nanoTime() - first), Instant.now().minusNanos(System.nanoTime() - end));
             } finally {

@@ -62,9 +62,9 @@ final class Report {
         StringBuilder t = new StringBuilder();
         t.append(String.format(Locale.ROOT, "Drain of a %,d-event backlog: median (min–max) over runs%n%n", events));
         t.append("| service | guarantee | runs | events/s | plain consumer events/s | ratio | drain s "
-                + "| CPU s per M events | peak RSS MB | records written per event | JVM start → first record s "
-                + "| target |\n");
-        t.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| CPU s per M events | peak RSS MB | records written per event | late records "
+                + "| JVM start → first record s | target |\n");
+        t.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Scenario s : scenarios) {
             if (!s.isDrain() || s.drains.isEmpty()) {
                 continue;
@@ -78,6 +78,7 @@ final class Report {
                     .append(" | ").append(summary(d, Results.Drain::cpuSecondsPerMillion).format("%.1f"))
                     .append(" | ").append(summary(d, Results.Drain::peakRssMb).format("%.0f"))
                     .append(" | ").append(summary(d, Results.Drain::writesPerEvent).format("%.1f"))
+                    .append(" | ").append(summary(d, r -> (double) r.lateRecords()).format("%,.0f"))
                     .append(" | ").append(summary(d, Results.Drain::startToRunningSec).format("%.1f"))
                     .append(" | ").append(drainTarget(s)).append(" |\n");
         }

@@ -15,11 +15,12 @@ final class Results {
      * @param peakRssMb           the service's peak resident set (VmHWM) at the end of the drain
      * @param writesPerEvent      records the service wrote (repartition, changelog, output, late and DLQ
      *                            topics; transaction markers included) per input event
+     * @param lateRecords         records routed to the late topic, summed over the windowed outputs
      * @param startToRunningSec   JVM launch to the first record processed (an upper bound on launch to RUNNING)
      * @param loadAtStart         1-minute load average when the run started
      */
     record Drain(double eventsPerSecond, double plainPerSecond, double cpuSecondsPerMillion, double peakRssMb,
-                 double writesPerEvent, double startToRunningSec, double drainSeconds, double loadAtStart,
+                 double writesPerEvent, long lateRecords, double startToRunningSec, double drainSeconds, double loadAtStart,
                  java.time.Instant from, java.time.Instant until) {
 
         double ratio() {

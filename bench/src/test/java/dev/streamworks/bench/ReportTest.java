@@ -14,7 +14,7 @@ class ReportTest {
     private static final Instant T = Instant.parse("2025-12-09T13:00:00Z");
 
     private static Results.Drain drain(double rate, double plain, double load) {
-        return new Results.Drain(rate, plain, 20.0, 400, 12.0, 9.5, 1_000_000 / rate, load, T, T);
+        return new Results.Drain(rate, plain, 20.0, 400, 12.0, 0, 9.5, 1_000_000 / rate, load, T, T);
     }
 
     private static Results.Latency latency(double p99, double rss) {
