@@ -28,6 +28,7 @@ class StreamsSettingsTest {
                         DeadLetterHandlers.Production.class)
                 .containsEntry(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true)
                 .containsEntry(DeadLetterListener.CONFIG, listener)
+                .containsEntry("producer.batch.size", 256 * 1024)
                 .doesNotContainKey("group.instance.id")
                 .doesNotContainKey(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
         assertThat(new StreamsConfig(withRequired(config)).getString(StreamsConfig.STATE_DIR_CONFIG))
@@ -48,6 +49,7 @@ class StreamsSettingsTest {
                 .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "at_least_once")
                 .containsEntry(StreamsConfig.STATE_DIR_CONFIG, "/var/lib/streamworks")
                 .containsEntry("producer.max.request.size", 4 * 1024 * 1024)
+                .doesNotContainKey("producer.batch.size")
                 .containsEntry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class)
                 .containsEntry(BoundedRocksDbMemory.TOTAL_BYTES_CONFIG, 256L * 1024 * 1024)
                 .containsEntry(BoundedRocksDbMemory.MEMTABLE_SHARE_CONFIG, 0.25);
