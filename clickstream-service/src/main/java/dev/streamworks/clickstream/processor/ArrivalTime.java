@@ -27,25 +27,23 @@ public final class ArrivalTime {
 
     /** Stamps each record with the task's wall-clock time. */
     public static <V> FixedKeyProcessorSupplier<String, V, V> stamp() {
-        return () -> new FixedKeyProcessor<>() {
-            private FixedKeyProcessorContext<String, V> context;
-
-            @Override
-            public void init(FixedKeyProcessorContext<String, V> context) {
-                this.context = context;
-            }
-
-            @Override
-            public void process(FixedKeyRecord<String, V> record) {
-                Headers headers = withoutArrival(record.headers());
-                headers.add(HEADER, ByteBuffer.allocate(Long.BYTES).putLong(context.currentSystemTimeMs()).array());
-                context.forward(record.withHeaders(headers));
-            }
-        };
+        return rewritingHeaders((headers, now) -> {
+            Headers stamped = withoutArrival(headers);
+            stamped.add(HEADER, ByteBuffer.allocate(Long.BYTES).putLong(now).array());
+            return stamped;
+        });
     }
 
     /** Removes the arrival header, for branches that do not need it (one header less on every hop). */
     public static <V> FixedKeyProcessorSupplier<String, V, V> strip() {
+        return rewritingHeaders((headers, now) -> withoutArrival(headers));
+    }
+
+    private interface HeaderRewrite {
+        Headers apply(Headers headers, long nowMs);
+    }
+
+    private static <V> FixedKeyProcessorSupplier<String, V, V> rewritingHeaders(HeaderRewrite rewrite) {
         return () -> new FixedKeyProcessor<>() {
             private FixedKeyProcessorContext<String, V> context;
 
@@ -56,7 +54,7 @@ public final class ArrivalTime {
 
             @Override
             public void process(FixedKeyRecord<String, V> record) {
-                context.forward(record.withHeaders(withoutArrival(record.headers())));
+                context.forward(record.withHeaders(rewrite.apply(record.headers(), context.currentSystemTimeMs())));
             }
         };
     }
