@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.SortedMap;
 
 /**
  * The drain measurement: a backlog of N valid events is loaded, a plain consumer reads it (the
@@ -108,7 +109,7 @@ final class DrainRun {
                         + "outputs, late and DLQ %.1f)%n", writes.total(), writes.repartition(), writes.changelog(),
                         writes.other());
                 StringBuilder late = new StringBuilder();
-                java.util.SortedMap<String, Long> lateByOutput = service.lateRecordsByOutput();
+                SortedMap<String, Long> lateByOutput = service.lateRecordsByOutput();
                 long lateRecords = lateByOutput.values().stream().mapToLong(Long::longValue).sum();
                 lateByOutput.forEach((output, count) -> {
                     if (count > 0) {

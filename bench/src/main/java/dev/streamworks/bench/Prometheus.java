@@ -1,5 +1,8 @@
 package dev.streamworks.bench;
 
+import java.util.SortedMap;
+import java.util.TreeMap;
+
 /** Reads counters from Prometheus' text exposition format. */
 final class Prometheus {
 
@@ -25,8 +28,8 @@ final class Prometheus {
     }
 
     /** Per value of {@code label}, the sum over the series of {@code metric} carrying it; sorted by label. */
-    static java.util.SortedMap<String, Long> byLabel(String exposition, String metric, String label) {
-        java.util.SortedMap<String, Long> sums = new java.util.TreeMap<>();
+    static SortedMap<String, Long> byLabel(String exposition, String metric, String label) {
+        SortedMap<String, Long> sums = new TreeMap<>();
         String key = label + "=\"";
         for (String line : exposition.split("\n")) {
             if (!line.startsWith(metric + "{")) {

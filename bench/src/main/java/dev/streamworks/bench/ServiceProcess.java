@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SortedMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -123,7 +124,7 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /** {@code streamworks_late_records_total} per output: inputs that windowed output could not count. */
-    public java.util.SortedMap<String, Long> lateRecordsByOutput() throws IOException, InterruptedException {
+    public SortedMap<String, Long> lateRecordsByOutput() throws IOException, InterruptedException {
         HttpResponse<String> response = get("/actuator/prometheus");
         if (response.statusCode() != 200) {
             throw new IOException("/actuator/prometheus answered " + response.statusCode());

@@ -81,8 +81,10 @@ public final class ClickDedupProcessor implements Processor<String, Parsed<Click
         // a first copy seen after the watermark (stream time - window) is still remembered; no first
         // copy is later than stream time, so only the windows of these two instants can hold it
         long remembered = streamTime - windowMs + 1;
-        if (isFirstCopyAfter(click.eventId(), slot(remembered), remembered)
-                || isFirstCopyAfter(click.eventId(), slot(streamTime), remembered)) {
+        long oldest = slot(remembered);
+        long newest = slot(streamTime);
+        if (isFirstCopyAfter(click.eventId(), oldest, remembered)
+                || (newest != oldest && isFirstCopyAfter(click.eventId(), newest, remembered))) {
             duplicates.increment();
             return;
         }

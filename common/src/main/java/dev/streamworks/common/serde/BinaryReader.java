@@ -79,8 +79,12 @@ public final class BinaryReader {
         return readByte() == 0 ? null : readString();
     }
 
+    public double readDouble() {
+        return Double.longBitsToDouble(readLong());
+    }
+
     public Double readNullableDouble() {
-        return readByte() == 0 ? null : Double.longBitsToDouble(readLong());
+        return readByte() == 0 ? null : readDouble();
     }
 
     public Integer readNullableInt() {

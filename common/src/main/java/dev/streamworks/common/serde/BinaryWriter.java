@@ -77,8 +77,13 @@ public final class BinaryWriter {
         return value == null ? writeByte(0) : writeByte(1).writeString(value);
     }
 
+    /** A double, bit for bit (NaN payloads, -0.0). */
+    public BinaryWriter writeDouble(double value) {
+        return writeLong(Double.doubleToRawLongBits(value));
+    }
+
     public BinaryWriter writeNullableDouble(Double value) {
-        return value == null ? writeByte(0) : writeByte(1).writeLong(Double.doubleToRawLongBits(value));
+        return value == null ? writeByte(0) : writeByte(1).writeDouble(value);
     }
 
     public BinaryWriter writeNullableInt(Integer value) {

@@ -89,7 +89,7 @@ class RepartitionSerdeTest {
         BinaryWriter out = new BinaryWriter(1);
         out.writeVarint(0).writeVarint(Integer.MAX_VALUE).writeLong(Long.MIN_VALUE).writeInt(-1)
                 .writeNullableString(null).writeNullableString("").writeNullableInt(null).writeNullableInt(7)
-                .writeNullableDouble(Double.NaN).writeInstant(Instant.ofEpochSecond(-1, 999_999_999))
+                .writeNullableDouble(Double.NaN).writeDouble(-0.0).writeInstant(Instant.ofEpochSecond(-1, 999_999_999))
                 .writeString("x".repeat(300));
         BinaryReader in = new BinaryReader(out.toByteArray(), 0);
 
@@ -102,6 +102,7 @@ class RepartitionSerdeTest {
         assertThat(in.readNullableInt()).isNull();
         assertThat(in.readNullableInt()).isEqualTo(7);
         assertThat(in.readNullableDouble()).isNaN();
+        assertThat(Double.doubleToRawLongBits(in.readDouble())).isEqualTo(Double.doubleToRawLongBits(-0.0));
         assertThat(in.readInstant()).isEqualTo(Instant.ofEpochSecond(-1, 999_999_999));
         assertThat(in.readString()).hasSize(300);
         assertThat(in.hasRemaining()).isFalse();

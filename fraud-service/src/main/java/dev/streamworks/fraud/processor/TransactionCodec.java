@@ -14,7 +14,7 @@ public final class TransactionCodec implements BinaryCodec<Transaction> {
     public void write(Transaction transaction, BinaryWriter out) {
         out.writeString(transaction.transactionId())
                 .writeString(transaction.userId())
-                .writeLong(Double.doubleToRawLongBits(transaction.amount()))
+                .writeDouble(transaction.amount())
                 .writeString(transaction.country())
                 .writeInstant(transaction.transactionTime())
                 .writeNullableString(transaction.currency())
@@ -25,7 +25,7 @@ public final class TransactionCodec implements BinaryCodec<Transaction> {
     public Transaction read(BinaryReader in) {
         String transactionId = in.readString();
         String userId = in.readString();
-        double amount = Double.longBitsToDouble(in.readLong());
+        double amount = in.readDouble();
         String country = in.readString();
         Instant transactionTime = in.readInstant();
         return new Transaction(transactionId, userId, amount, country, transactionTime, in.readNullableString(),

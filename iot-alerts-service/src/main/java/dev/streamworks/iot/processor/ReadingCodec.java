@@ -12,7 +12,7 @@ public final class ReadingCodec implements BinaryCodec<TelemetryReading> {
     public void write(TelemetryReading reading, BinaryWriter out) {
         out.writeString(reading.deviceId())
                 .writeInstant(reading.eventTimestamp())
-                .writeLong(Double.doubleToRawLongBits(reading.temperature()))
+                .writeDouble(reading.temperature())
                 .writeNullableDouble(reading.humidity())
                 .writeNullableDouble(reading.battery());
     }
@@ -21,7 +21,7 @@ public final class ReadingCodec implements BinaryCodec<TelemetryReading> {
     public TelemetryReading read(BinaryReader in) {
         String deviceId = in.readString();
         var timestamp = in.readInstant();
-        double temperature = Double.longBitsToDouble(in.readLong());
+        double temperature = in.readDouble();
         return new TelemetryReading(deviceId, timestamp, temperature, in.readNullableDouble(), in.readNullableDouble());
     }
 }
