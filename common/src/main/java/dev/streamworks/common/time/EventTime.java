@@ -1,0 +1,172 @@
+package dev.streamworks.common.time;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.KeyValueMapper;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Repartitioned;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Event time across repartitions (CONTRACTS.md section 1, EVENT-TIME.md, docs/semantics.md), for
+ * one topology: every record written to a repartition topic carries its read watermark and its
+ * sender's watermark ({@link Stamp}); senders send heartbeats to every partition; each receiving
+ * task keeps one watermark per channel and their minimum is its watermark, which the windowed
+ * operators after it read through {@link #watermark(ProcessorContext)}.
+ * <pre>
+ * input topic -> [send: input stage] -> repartition -> [receive] -> operators
+ *                                                               -> [send: relay stage] -> repartition -> [receive] -> ...
+ * </pre>
+ * Every repartition topic has {@link #repartitionPartitions()} partitions (the most of any input
+ * topic), so the number of channels of every stage is known when the topology is built.
+ */
+public final class EventTime {
+
+    private final EventTimeSettings settings;
+    private final PartitionCounts partitions;
+    private final LagProbe lag;
+    private final int repartitionPartitions;
+    private final Map<TaskId, Clock> clocks = new ConcurrentHashMap<>();
+    private final Map<String, String> receiverOfOutput = new LinkedHashMap<>();
+
+    private record Clock(String receiver, ChannelWatermarks watermarks) {
+    }
+
+    /**
+     * @param inputs the topology's input topics with event time: the widest of them gives every
+     *               repartition topic its number of partitions
+     */
+    public EventTime(EventTimeSettings settings, PartitionCounts partitions, LagProbe lag, List<String> inputs) {
+        this.settings = settings;
+        this.partitions = partitions;
+        this.lag = lag;
+        this.repartitionPartitions = inputs.stream().mapToInt(partitions::of).max().orElse(1);
+    }
+
+    public EventTimeSettings settings() {
+        return settings;
+    }
+
+    LagProbe lag() {
+        return lag;
+    }
+
+    /** The number of partitions of every repartition topic of this topology. */
+    public int repartitionPartitions() {
+        return repartitionPartitions;
+    }
+
+    /** How many channels {@code stage} has: its input topic's partitions, or a repartition topic's. */
+    public int width(Stage stage) {
+        return stage.isInput() ? partitions.of(stage.input()) : repartitionPartitions;
+    }
+
+    /**
+     * Re-keys {@code in} through the repartition topic {@code topic} (named, with
+     * {@link #repartitionPartitions()} partitions), stamped by stage {@code from}. An input stage
+     * must come straight after its input topic's source (it remembers the record's input key and
+     * reads the partition's stream time); a relay stage after a {@link #receive}.
+     */
+    public <V, W> KStream<String, W> send(KStream<String, V> in, Stage from,
+                                          KeyValueMapper<String, V, KeyValue<String, W>> mapper,
+                                          Serde<W> valueSerde, String topic) {
+        return in.process(() -> new Sender<>(this, from, mapper), Named.as(topic + "-send"))
+                .repartition(Repartitioned.with(Serdes.String(), valueSerde).withName(topic)
+                        .withNumberOfPartitions(repartitionPartitions)
+                        .withStreamPartitioner(new HeartbeatPartitioner<>()));
+    }
+
+    /** Re-keys without changing the value. */
+    public <V> KStream<String, V> sendKeyedBy(KStream<String, V> in, Stage from, KeyValueMapper<String, V, String> key,
+                                              Serde<V> valueSerde, String topic) {
+        return send(in, from, (k, v) -> KeyValue.pair(key.apply(k, v), v), valueSerde, topic);
+    }
+
+    /**
+     * The receiving side of one or more repartition topics (merged before this call when several):
+     * the task's watermark is the minimum over the channels of every stage in {@code from}.
+     */
+    public <V> KStream<String, V> receive(KStream<String, V> in, String name, Stage... from) {
+        Stage[] stages = from.clone();
+        return in.process(() -> new Receiver<V>(this, name, stages), Named.as(name));
+    }
+
+    /** Reports {@code outputs}' watermark as the one of the receiver {@code receiver} (metrics, progress). */
+    public synchronized void bind(String receiver, String... outputs) {
+        for (String output : outputs) {
+            receiverOfOutput.put(output, receiver);
+        }
+    }
+
+    ChannelWatermarks openClock(TaskId task, String receiver, Stage[] stages) {
+        int[] ids = Arrays.stream(stages).mapToInt(Stage::id).toArray();
+        int[] widths = Arrays.stream(stages).mapToInt(this::width).toArray();
+        ChannelWatermarks watermarks = new ChannelWatermarks(ids, widths, settings.idleClose());
+        clocks.put(task, new Clock(receiver, watermarks));
+        return watermarks;
+    }
+
+    void closeClock(TaskId task, ChannelWatermarks watermarks) {
+        clocks.computeIfPresent(task, (id, clock) -> clock.watermarks() == watermarks ? null : clock);
+    }
+
+    /** The watermarks of {@code task}'s receiver, or {@code null} when it has none (yet). */
+    ChannelWatermarks clock(TaskId task) {
+        Clock clock = clocks.get(task);
+        return clock == null ? null : clock.watermarks();
+    }
+
+    /**
+     * The watermark of the task {@code context} belongs to (its receiver's), {@code Long.MIN_VALUE}
+     * while unknown.
+     */
+    public long watermark(ProcessorContext<?, ?> context) {
+        ChannelWatermarks clock = clock(context.taskId());
+        return clock == null ? Long.MIN_VALUE : clock.watermark();
+    }
+
+    /** The watermark of each bound output: the lowest over this instance's tasks that compute it. */
+    public synchronized Map<String, Long> watermarks() {
+        Map<String, Long> result = new LinkedHashMap<>();
+        receiverOfOutput.forEach((output, receiver) -> lowest(receiver).ifPresent(wm -> result.put(output, wm)));
+        return result;
+    }
+
+    private OptionalLong lowest(String receiver) {
+        return clocks.values().stream().filter(clock -> clock.receiver().equals(receiver))
+                .mapToLong(clock -> clock.watermarks().watermark()).filter(wm -> wm != Long.MIN_VALUE).min();
+    }
+
+    private double skewSeconds(String receiver) {
+        return clocks.values().stream().filter(clock -> clock.receiver().equals(receiver))
+                .mapToLong(clock -> clock.watermarks().skew()).max().orElse(0) / 1000.0;
+    }
+
+    /**
+     * Gauges per bound output: {@code streamworks_watermark_seconds} (epoch seconds; NaN while unknown)
+     * and {@code streamworks_watermark_skew_seconds} (largest minus smallest stream time of its inputs).
+     */
+    public synchronized void registerMeters(MeterRegistry registry) {
+        receiverOfOutput.forEach((output, receiver) -> {
+            Gauge.builder("streamworks.watermark", this, e -> e.lowest(receiver).stream()
+                            .mapToDouble(wm -> wm / 1000.0).findFirst().orElse(Double.NaN))
+                    .description("The output's watermark (event time, epoch seconds): windows closed up to it")
+                    .baseUnit("seconds").tag("output", output).register(registry);
+            Gauge.builder("streamworks.watermark.skew", this, e -> e.skewSeconds(receiver))
+                    .description("Largest minus smallest stream time of the input partitions feeding the output")
+                    .baseUnit("seconds").tag("output", output).register(registry);
+        });
+    }
+}

@@ -1,0 +1,379 @@
+package dev.streamworks.common.time;
+
+import dev.streamworks.common.event.Event;
+import dev.streamworks.common.ops.StreamworksMetrics;
+import dev.streamworks.common.serde.Parsed;
+import dev.streamworks.common.streams.LateRecords;
+import dev.streamworks.common.streams.Window;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * One generic keyed-window operator for every tumbling and hopping output, in the shape of Kafka's
+ * own {@code KStreamWindowAggregate} (windows, initializer, aggregator, output mapper), on the
+ * event-time rule of CONTRACTS.md section 1 (docs/semantics.md):
+ * <ul>
+ *   <li>input: records keyed by the grouping key, after a {@link EventTime#receive receiver};</li>
+ *   <li>a record is late for a window when {@code end + grace <= rwm} (its read watermark, carried
+ *       from its input partition); late for one of its windows, it goes to the late topic once per
+ *       output named in {@link Builder#late}, with the end of the youngest window it missed;</li>
+ *   <li>a window closes when the task's watermark reaches {@code end + grace}: in {@code FINAL}
+ *       mode its one record is emitted then; in {@code UPDATE} mode a record is emitted after each
+ *       change; the start of the last closed window is kept in a logged store, so a closed window is
+ *       never updated or emitted again, after a restart neither;</li>
+ *   <li>closed windows stay queryable until the watermark passes {@code start + retention}, then are
+ *       deleted: the changelogs are compacted key-value topics cleared by tombstones, so the
+ *       broker's clock never deletes live state (CONTRACTS.md "history").</li>
+ * </ul>
+ * An optional distinct dimension ({@link Builder#distinct}) tells the aggregator whether a value
+ * (a user, say) is new in the window: one entry per (window, key, value) in a second store, one
+ * point read per record, cleared when the window closes.
+ *
+ * @param <T> the event
+ * @param <A> the aggregate of one key in one window
+ */
+public final class WindowAggregation<T extends Event, A> implements ProcessorSupplier<String, Parsed<T>, String, Object> {
+
+    /** What the operator emits by itself. */
+    public enum Emit {
+        /** After every change, the changed windows (Spark's update mode). */
+        UPDATE,
+        /** Once per window, when it closes (Spark's append mode). */
+        FINAL,
+        /** Nothing: an {@link UpdateListener} decides what to emit. */
+        NONE
+    }
+
+    /** Adds one event to a window's aggregate; {@code firstOfDistinct} is false without a distinct dimension. */
+    @FunctionalInterface
+    public interface Aggregator<T, A> {
+        A apply(String key, T event, A aggregate, boolean firstOfDistinct);
+    }
+
+    /** The value of an emitted record for a window's aggregate. */
+    @FunctionalInterface
+    public interface OutputMapper<A> {
+        Object apply(String key, Window window, A aggregate);
+    }
+
+    /** Forwards extra records after an update (alerts, anomalies). */
+    @FunctionalInterface
+    public interface UpdateListener<T, A> {
+        void updated(String key, Window window, A before, A after, T event, Emitter emitter);
+    }
+
+    /** Forwards a record to a sink of the processor. */
+    @FunctionalInterface
+    public interface Emitter {
+        void emit(String sink, String key, Object value, long timestampMs);
+    }
+
+    private final Builder<T, A> spec;
+
+    private WindowAggregation(Builder<T, A> spec) {
+        this.spec = spec;
+    }
+
+    public static <T extends Event, A> Builder<T, A> named(String name) {
+        return new Builder<>(name);
+    }
+
+    public String storeName() {
+        return spec.name + "-store";
+    }
+
+    private String distinctStoreName() {
+        return spec.name + "-distinct-store";
+    }
+
+    private String closedStoreName() {
+        return spec.name + "-closed-store";
+    }
+
+    @Override
+    public Set<StoreBuilder<?>> stores() {
+        Set<StoreBuilder<?>> stores = new HashSet<>();
+        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName()), WindowKey.SERDE,
+                spec.aggregateSerde).withCachingEnabled());
+        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(closedStoreName()), Serdes.String(),
+                Serdes.Long()).withCachingEnabled());
+        if (spec.distinct != null) {
+            stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(distinctStoreName()), Serdes.Bytes(),
+                    Serdes.ByteArray()).withCachingEnabled());
+        }
+        return stores;
+    }
+
+    @Override
+    public Processor<String, Parsed<T>, String, Object> get() {
+        return new Operator();
+    }
+
+    /** The windows of {@code key} starting in {@code [fromStart, toStart]}, oldest first, from a queried store. */
+    public static <A> List<KeyValue<Long, A>> fetch(org.apache.kafka.streams.state.ReadOnlyKeyValueStore<WindowKey, A> store,
+                                                    String key, long fromStart, long toStart) {
+        List<KeyValue<Long, A>> found = new ArrayList<>();
+        if (fromStart > toStart) {
+            return found;
+        }
+        long upper = toStart == Long.MAX_VALUE ? Long.MAX_VALUE : toStart + 1;
+        try (KeyValueIterator<WindowKey, A> windows = store.range(WindowKey.first(fromStart), WindowKey.first(upper))) {
+            while (windows.hasNext()) {
+                KeyValue<WindowKey, A> entry = windows.next();
+                if (entry.key.start() > toStart) {
+                    break;
+                }
+                if (entry.key.key().equals(key)) {
+                    found.add(KeyValue.pair(entry.key.start(), entry.value));
+                }
+            }
+        }
+        return found;
+    }
+
+    private static final String CLOSED_KEY = "closed-up-to";
+    private static final byte[] PRESENT = {1};
+
+    private final class Operator implements Processor<String, Parsed<T>, String, Object> {
+
+        private final Windows windows = spec.windows;
+        private ProcessorContext<String, Object> context;
+        private KeyValueStore<WindowKey, A> store;
+        private KeyValueStore<String, Long> closed;
+        private KeyValueStore<Bytes, byte[]> distinct;
+        private long closedUpTo;
+        private long evictedUpTo;
+        private ChannelWatermarks clock;
+
+        @Override
+        public void init(ProcessorContext<String, Object> context) {
+            this.context = context;
+            this.store = context.getStateStore(storeName());
+            this.closed = context.getStateStore(closedStoreName());
+            this.distinct = spec.distinct == null ? null : context.getStateStore(distinctStoreName());
+            Long stored = closed.get(CLOSED_KEY);
+            this.closedUpTo = stored == null ? Long.MIN_VALUE : stored;
+            this.evictedUpTo = Long.MIN_VALUE;
+            this.clock = null;
+            context.schedule(spec.eventTime.settings().closeCheck(), PunctuationType.WALL_CLOCK_TIME,
+                    now -> advance(watermark()));
+        }
+
+        private long watermark() {
+            if (clock == null) {
+                clock = spec.eventTime.clock(context.taskId());
+            }
+            return clock == null ? Long.MIN_VALUE : clock.watermark();
+        }
+
+        @Override
+        public void process(Record<String, Parsed<T>> record) {
+            // windows the watermark closed are emitted before this record could touch them
+            advance(watermark());
+            T event = record.value().value();
+            long time = event.eventTime().toEpochMilli();
+            long rwm = Stamp.rwmOf(record.headers(), record.timestamp());
+            String key = record.key();
+            long missedEnd = Long.MIN_VALUE;
+            for (long start : windows.startsOf(time)) {
+                if (windows.isLate(start, rwm) || start <= closedUpTo) {
+                    // late, or (only after an idle input partition came back) closed without it
+                    missedEnd = start + windows.sizeMs();
+                } else {
+                    update(key, start, event);
+                }
+            }
+            if (missedEnd != Long.MIN_VALUE) {
+                for (String output : spec.lateOutputs) {
+                    context.forward(LateRecords.forOutput(record, output, missedEnd, rwm), spec.lateSink);
+                    spec.metrics.late(output);
+                }
+            }
+        }
+
+        private void update(String key, long start, T event) {
+            WindowKey windowKey = new WindowKey(start, key);
+            A before = store.get(windowKey);
+            A current = before != null ? before : spec.initializer.get();
+            boolean first = distinct != null
+                    && distinct.putIfAbsent(distinctKey(start, key, spec.distinct.apply(event)), PRESENT) == null;
+            A after = spec.aggregator.apply(key, event, current, first);
+            store.put(windowKey, after);
+            Window window = windows.window(start);
+            if (spec.emit == Emit.UPDATE) {
+                forward(key, window, after);
+            }
+            if (spec.listener != null) {
+                spec.listener.updated(key, window, current, after, event, this::emit);
+            }
+        }
+
+        private void emit(String sink, String key, Object value, long timestampMs) {
+            context.forward(new Record<>(key, value, timestampMs), sink);
+        }
+
+        private void forward(String key, Window window, A aggregate) {
+            Object value = spec.mapper.apply(key, window, aggregate);
+            if (value != null) {
+                context.forward(new Record<>(key, value, window.endMs()), spec.outputSink);
+            }
+        }
+
+        /** Closes (and in final mode emits) every window the watermark passed; evicts past retention. */
+        private void advance(long watermark) {
+            long lastClosed = windows.lastClosedStart(watermark);
+            if (lastClosed == Long.MIN_VALUE || lastClosed <= closedUpTo) {
+                return;
+            }
+            if (spec.emit == Emit.FINAL) {
+                try (KeyValueIterator<WindowKey, A> due = store.range(WindowKey.first(from(closedUpTo)),
+                        WindowKey.first(lastClosed + 1))) {
+                    while (due.hasNext()) {
+                        KeyValue<WindowKey, A> entry = due.next();
+                        if (entry.key.start() <= lastClosed) {
+                            forward(entry.key.key(), windows.window(entry.key.start()), entry.value);
+                        }
+                    }
+                }
+            }
+            if (distinct != null) {
+                deleteUpTo(distinct, distinctKey(from(closedUpTo), "", ""), lastClosed, DISTINCT_START);
+            }
+            closedUpTo = lastClosed;
+            closed.put(CLOSED_KEY, closedUpTo);
+            long evictable = Math.min(lastClosed, windows.alignDown(watermark - spec.retentionMs));
+            if (evictable > evictedUpTo) {
+                deleteUpTo(store, WindowKey.first(from(evictedUpTo)), evictable, WindowKey::start);
+                evictedUpTo = evictable;
+            }
+        }
+
+        private long from(long doneUpTo) {
+            return doneUpTo == Long.MIN_VALUE ? Long.MIN_VALUE : doneUpTo + 1;
+        }
+
+        private <K, V> void deleteUpTo(KeyValueStore<K, V> target, K from, long lastStart, Function<K, Long> startOf) {
+            List<K> doomed = new ArrayList<>();
+            try (KeyValueIterator<K, V> old = target.range(from, null)) {
+                while (old.hasNext()) {
+                    K key = old.next().key;
+                    if (startOf.apply(key) > lastStart) {
+                        break;
+                    }
+                    doomed.add(key);
+                }
+            }
+            // deleted after the iterator is closed, not under it
+            doomed.forEach(target::delete);
+        }
+    }
+
+    private static final Function<Bytes, Long> DISTINCT_START =
+            bytes -> ByteBuffer.wrap(bytes.get(), 0, 8).getLong() ^ Long.MIN_VALUE;
+
+    /** (window start, key, value): length-prefixed key, so ("a|b", "c") and ("a", "b|c") differ. */
+    private static Bytes distinctKey(long start, String key, String value) {
+        byte[] k = key.getBytes(StandardCharsets.UTF_8);
+        byte[] v = value.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(8 + 4 + k.length + v.length).putLong(start ^ Long.MIN_VALUE)
+                .putInt(k.length).put(k).put(v).array());
+    }
+
+    /** Declares one windowed output. */
+    public static final class Builder<T extends Event, A> {
+
+        private final String name;
+        private Windows windows;
+        private Emit emit = Emit.UPDATE;
+        private long retentionMs;
+        private Supplier<A> initializer;
+        private Aggregator<T, A> aggregator;
+        private Serde<A> aggregateSerde;
+        private Function<T, String> distinct;
+        private OutputMapper<A> mapper = (key, window, aggregate) -> null;
+        private String outputSink;
+        private UpdateListener<T, A> listener;
+        private List<String> lateOutputs = List.of();
+        private String lateSink;
+        private EventTime eventTime;
+        private StreamworksMetrics metrics;
+
+        private Builder(String name) {
+            this.name = name;
+        }
+
+        /** The windows; {@code retention} (at least size + grace) is how long closed windows stay queryable. */
+        public Builder<T, A> windows(Windows windows, Duration retention) {
+            this.windows = windows;
+            this.retentionMs = Math.max(retention.toMillis(), windows.sizeMs() + windows.graceMs());
+            return this;
+        }
+
+        public Builder<T, A> aggregate(Supplier<A> initializer, Aggregator<T, A> aggregator, Serde<A> serde) {
+            this.initializer = initializer;
+            this.aggregator = aggregator;
+            this.aggregateSerde = serde;
+            return this;
+        }
+
+        /** The aggregator learns whether {@code value} of the event is new in the window. */
+        public Builder<T, A> distinct(Function<T, String> value) {
+            this.distinct = value;
+            return this;
+        }
+
+        /** What the operator emits by itself, to {@code sink}, as {@code mapper} says. */
+        public Builder<T, A> emit(Emit emit, String sink, OutputMapper<A> mapper) {
+            this.emit = emit;
+            this.outputSink = sink;
+            this.mapper = mapper;
+            return this;
+        }
+
+        public Builder<T, A> onUpdate(UpdateListener<T, A> listener) {
+            this.listener = listener;
+            return this;
+        }
+
+        /** A late record goes to {@code sink} once for each of {@code outputs}. */
+        public Builder<T, A> late(String sink, String... outputs) {
+            this.lateSink = sink;
+            this.lateOutputs = List.of(outputs);
+            return this;
+        }
+
+        public WindowAggregation<T, A> build(EventTime eventTime, StreamworksMetrics metrics) {
+            this.eventTime = Objects.requireNonNull(eventTime, "eventTime");
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            Objects.requireNonNull(windows, "windows");
+            Objects.requireNonNull(aggregator, "aggregate");
+            Objects.requireNonNull(lateSink, "late");
+            if (emit != Emit.NONE) {
+                Objects.requireNonNull(outputSink, "emit sink");
+            }
+            return new WindowAggregation<>(this);
+        }
+    }
+}
