@@ -7,6 +7,7 @@ import dev.streamworks.common.event.TelemetryReading;
 import dev.streamworks.common.ops.StreamworksMetrics;
 import dev.streamworks.common.serde.EventSerde;
 import dev.streamworks.common.streams.Topics;
+import dev.streamworks.common.time.EventTime;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -28,7 +29,7 @@ class IotStreamsConfiguration {
     @Bean
     ServiceDescriptor iotService(IotProperties props) {
         return new ServiceDescriptor(List.of(props.topics().telemetry()),
-                List.of(props.topics().stats(), props.topics().alerts()), List.of(), props.grace());
+                List.of(props.topics().stats(), props.topics().alerts()), List.of());
     }
 
     @Bean
@@ -39,11 +40,11 @@ class IotStreamsConfiguration {
 
     @Bean
     IotTopology iotTopology(StreamsBuilder builder, IotProperties props, EventSerde<TelemetryReading> readings,
-                            StreamworksMetrics metrics,
+                            StreamworksMetrics metrics, EventTime eventTime,
                             @Qualifier(KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
                             KafkaStreamsConfiguration streamsConfig) {
         String lateTopic = Topics.late(StreamworksConfiguration.applicationId(streamsConfig));
-        IotTopology topology = new IotTopology(props, readings, metrics, lateTopic);
+        IotTopology topology = new IotTopology(props, readings, metrics, eventTime, lateTopic);
         topology.addTo(builder);
         return topology;
     }

@@ -212,7 +212,8 @@ class IotAlertsServiceIT {
         assertThat(prometheus.statusCode()).isEqualTo(200);
         assertThat(prometheus.body()).contains("streamworks_records_in_total", "streamworks_late_records_total",
                 "streamworks_dlq_records_total", "streamworks_event_lateness_seconds_bucket",
-                "kafka_stream_thread_process_total");
+                "kafka_stream_thread_process_total", "streamworks_watermark_seconds{output=\"device-stats-5m\"",
+                "streamworks_watermark_skew_seconds{output=\"device-alerts\"");
 
         await().atMost(WAIT).untilAsserted(() -> {
             String body = service.get("/actuator/progress").body();
@@ -228,7 +229,8 @@ class IotAlertsServiceIT {
             assertThat(progress.get("lateRows").asLong()).isGreaterThanOrEqualTo(2);
             assertThat(progress.get("warnings").isArray()).isTrue();
             assertThat(progress.get("stateOperators")).extracting(node -> node.get("operatorName").asString())
-                    .contains("device-windows-store");
+                    .contains(IotTopology.windowsStore());
+            assertThat(progress.get("eventTime").get("watermarks").get("device-stats-5m").asString()).isNotBlank();
         });
     }
 

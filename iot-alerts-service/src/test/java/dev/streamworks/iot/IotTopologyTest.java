@@ -7,12 +7,12 @@ import dev.streamworks.common.serde.EventSerde;
 import dev.streamworks.common.serde.JsonSerde;
 import dev.streamworks.common.streams.LateRecords;
 import dev.streamworks.common.streams.Window;
+import dev.streamworks.common.testing.TestEventTime;
 import dev.streamworks.common.testing.TestTimes;
 import dev.streamworks.common.testing.TopologyDriver;
 import dev.streamworks.iot.domain.AlertType;
 import dev.streamworks.iot.domain.DeviceAlert;
 import dev.streamworks.iot.domain.DeviceStats;
-import dev.streamworks.iot.processor.DeviceWindowProcessor;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -65,7 +65,8 @@ class IotTopologyTest {
         EventSerde<TelemetryReading> serde = new EventSerde<>(TelemetryReading.class, common.maxRecordBytesInt(),
                 common.maxFutureSkew(), TestTimes.CLOCK);
         driver = TopologyDriver.drive(TopologyDriver.settings("iot-alerts", common, metrics, stateDir),
-                builder -> new IotTopology(props, serde, metrics, LATE_TOPIC).addTo(builder));
+                builder -> new IotTopology(props, serde, metrics, TestEventTime.onePartition("iot-telemetry"), LATE_TOPIC)
+                        .addTo(builder));
         telemetry = driver.createInputTopic("iot-telemetry", new StringSerializer(), new StringSerializer());
         stats = driver.createOutputTopic("device-stats-5m", new StringDeserializer(), new StringDeserializer());
         alerts = driver.createOutputTopic("device-alerts", new StringDeserializer(), new StringDeserializer());
@@ -302,13 +303,13 @@ class IotTopologyTest {
         StreamworksProperties common = StreamworksProperties.defaults();
         var builder = TopologyDriver.builder(TopologyDriver.settings("iot-alerts", common, metrics, stateDir));
         new IotTopology(props, new EventSerde<>(TelemetryReading.class, 1024, Duration.ofHours(1), TestTimes.CLOCK),
-                metrics, LATE_TOPIC).addTo(builder);
+                metrics, TestEventTime.onePartition("iot-telemetry"), LATE_TOPIC).addTo(builder);
 
         String description = builder.build().describe().toString();
 
-        assertThat(description).contains(DeviceWindowProcessor.WINDOWS_STORE, DeviceWindowProcessor.ALERTS_STORE,
-                DeviceWindowProcessor.EMITTED_STORE, "readings-by-device-repartition", IotTopology.SOURCE,
-                IotTopology.DEVICE_WINDOWS, DeviceWindowProcessor.STATS_SINK, DeviceWindowProcessor.LATE_SINK);
+        assertThat(description).contains(IotTopology.windowsStore(), "readings-by-device-repartition",
+                IotTopology.SOURCE, IotTopology.DEVICE_CLOCK, IotTopology.DEVICE_WINDOWS, IotTopology.STATS_SINK,
+                IotTopology.ALERTS_SINK, IotTopology.LATE_SINK);
         assertThat(description).doesNotContain("KSTREAM-", "STATE-STORE-");
     }
 }

@@ -1,5 +1,6 @@
 package dev.streamworks.common.config;
 
+import dev.streamworks.common.ops.ConsumerLag;
 import dev.streamworks.common.ops.ProgressEndpoint;
 import dev.streamworks.common.ops.ProgressReporter;
 import dev.streamworks.common.ops.StreamsState;
@@ -8,6 +9,7 @@ import dev.streamworks.common.query.KeyOwners;
 import dev.streamworks.common.query.QueryErrorHandler;
 import dev.streamworks.common.streams.BoundedRocksDbMemory;
 import dev.streamworks.common.streams.StreamsSettings;
+import dev.streamworks.common.time.EventTime;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -117,6 +119,22 @@ public class StreamworksConfiguration {
         };
     }
 
+    /**
+     * Event time across the service's repartitions: partition counts of its inputs read with Admin
+     * when the topology is built, consumer lag from the Streams client's metrics (idle partitions).
+     */
+    @Bean
+    EventTime eventTime(StreamworksProperties props, ServiceDescriptor service, KafkaAdmin kafkaAdmin,
+                        StreamsBuilderFactoryBean factory, MeterRegistry registry) {
+        TopicPartitionCounts partitions = new TopicPartitionCounts(
+                () -> Admin.create(kafkaAdmin.getConfigurationProperties()), service.inputs(),
+                props.topics().partitions(), Duration.ofSeconds(60));
+        ConsumerLag lag = new ConsumerLag(
+                () -> factory.getKafkaStreams() == null ? Map.of() : factory.getKafkaStreams().metrics(),
+                Clock.systemUTC());
+        return new EventTime(props.eventTime(), partitions, lag, service.inputs(), registry);
+    }
+
     @Bean
     TopicCreator topicCreator(StreamworksProperties props, KafkaAdmin kafkaAdmin) {
         return new TopicCreator(() -> Admin.create(kafkaAdmin.getConfigurationProperties()), props);
@@ -134,15 +152,14 @@ public class StreamworksConfiguration {
 
     @Bean
     ProgressReporter progressReporter(StreamsBuilderFactoryBean factory, StreamsState state,
-                                      StreamworksMetrics metrics, StreamworksProperties props,
-                                      ServiceDescriptor service,
+                                      StreamworksMetrics metrics, StreamworksProperties props, EventTime eventTime,
                                       @Qualifier(KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
                                       KafkaStreamsConfiguration streamsConfig,
                                       Environment environment) {
         String applicationId = applicationId(streamsConfig);
         return new ProgressReporter(applicationId, environment.getProperty("spring.application.name", applicationId),
                 () -> factory.getKafkaStreams() == null ? Map.of() : factory.getKafkaStreams().metrics(),
-                state, metrics, service.watermarkDelay(),
+                state, metrics, eventTime::watermarks,
                 props.progress().maxStateRows(), props.progress().fallingBehindRatio());
     }
 

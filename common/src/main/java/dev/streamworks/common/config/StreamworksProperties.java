@@ -24,6 +24,10 @@ import java.time.Duration;
  * @param topics            how missing topics are created
  * @param progress          the {@code /actuator/progress} endpoint
  * @param rocksdb           off-heap memory of the state stores
+ * @param idleTimeout       an input partition that delivered nothing for this long (wall clock) while its
+ *                          consumer lag is 0 stops holding the watermark back (CONTRACTS.md section 1)
+ * @param idleClose         when every input partition of an output is idle, the watermark advances with
+ *                          the wall clock, so the last windows of a quiet stream close
  */
 @Validated
 @ConfigurationProperties("streamworks")
@@ -36,7 +40,9 @@ public record StreamworksProperties(
         @DefaultValue("false") boolean leaveGroupOnClose,
         @DefaultValue @Valid Topics topics,
         @DefaultValue @Valid Progress progress,
-        @DefaultValue @Valid RocksDb rocksdb) {
+        @DefaultValue @Valid RocksDb rocksdb,
+        @DefaultValue("30s") @NotNull Duration idleTimeout,
+        @DefaultValue("false") boolean idleClose) {
 
     public enum Guarantee {
         EXACTLY_ONCE_V2("exactly_once_v2"), AT_LEAST_ONCE("at_least_once");
@@ -86,7 +92,13 @@ public record StreamworksProperties(
     public static StreamworksProperties defaults() {
         return new StreamworksProperties(null, Guarantee.EXACTLY_ONCE_V2, DataSize.ofMegabytes(1),
                 Duration.ofHours(1), null, false, new Topics(6, (short) 1, null),
-                new Progress(Duration.ofSeconds(10), 10_000_000L, 1.2), new RocksDb(null, 0.5));
+                new Progress(Duration.ofSeconds(10), 10_000_000L, 1.2), new RocksDb(null, 0.5),
+                Duration.ofSeconds(30), false);
+    }
+
+    /** How watermarks move, from {@link #idleTimeout} and {@link #idleClose}. */
+    public dev.streamworks.common.time.EventTimeSettings eventTime() {
+        return dev.streamworks.common.time.EventTimeSettings.of(idleTimeout, idleClose);
     }
 
     public int maxRecordBytesInt() {

@@ -14,8 +14,11 @@ public record Progress(String id, String runId, String name, String timestamp, l
     public static final String FALLING_BEHIND = "FALLING_BEHIND";
     public static final String LARGE_STATE = "LARGE_STATE";
 
-    /** Largest event time seen, and the watermark: that minus the largest grace period. */
-    public record EventTime(String max, String watermark) {
+    /**
+     * Largest event time read; the watermark (CONTRACTS.md section 1): the lowest of the outputs',
+     * and each output's. Null (empty) while unknown.
+     */
+    public record EventTime(String max, String watermark, java.util.Map<String, String> watermarks) {
     }
 
     /** One state store: its rows (RocksDB's estimate) and the memory RocksDB holds for it. */

@@ -6,7 +6,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.kafka.common.MetricName;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +35,7 @@ public final class ProgressReporter {
     private final Supplier<Map<MetricName, ? extends Metric>> kafkaMetrics;
     private final StreamsState state;
     private final StreamworksMetrics metrics;
-    private final Duration watermarkDelay;
+    private final Supplier<Map<String, Long>> watermarks;
     private final long maxStateRows;
     private final double fallingBehindRatio;
 
@@ -47,17 +46,18 @@ public final class ProgressReporter {
     /**
      * @param kafkaMetrics the Kafka Streams client's metrics ({@code KafkaStreams#metrics()}), empty
      *                     before it starts
+     * @param watermarks   the watermark of each output with event time (epoch ms), as far as known
      */
     public ProgressReporter(String id, String name, Supplier<Map<MetricName, ? extends Metric>> kafkaMetrics,
                             StreamsState state,
-                            StreamworksMetrics metrics, Duration watermarkDelay, long maxStateRows,
+                            StreamworksMetrics metrics, Supplier<Map<String, Long>> watermarks, long maxStateRows,
                             double fallingBehindRatio) {
         this.id = id;
         this.name = name;
         this.kafkaMetrics = kafkaMetrics;
         this.state = state;
         this.metrics = metrics;
-        this.watermarkDelay = watermarkDelay;
+        this.watermarks = watermarks;
         this.maxStateRows = maxStateRows;
         this.fallingBehindRatio = fallingBehindRatio;
         registerGauges(metrics.registry());
@@ -148,13 +148,15 @@ public final class ProgressReporter {
         return latest;
     }
 
+    /** The largest event time read, the lowest output watermark, and each output's (CONTRACTS.md section 1). */
     private Progress.EventTime eventTime() {
         long max = metrics.maxEventTime();
-        if (max == Long.MIN_VALUE) {
-            return new Progress.EventTime(null, null);
-        }
-        return new Progress.EventTime(Instant.ofEpochMilli(max).toString(),
-                Instant.ofEpochMilli(max - watermarkDelay.toMillis()).toString());
+        Map<String, String> byOutput = new TreeMap<>();
+        watermarks.get().forEach((output, wm) -> byOutput.put(output, Instant.ofEpochMilli(wm).toString()));
+        String lowest = watermarks.get().values().stream().min(Long::compare)
+                .map(wm -> Instant.ofEpochMilli(wm).toString()).orElse(null);
+        return new Progress.EventTime(max == Long.MIN_VALUE ? null : Instant.ofEpochMilli(max).toString(), lowest,
+                byOutput);
     }
 
     /** Sum of {@code records-lag} over the main consumers' partitions (the restore consumer excluded). */

@@ -44,8 +44,14 @@ public final class RepartitionSerde<T> implements Serde<Parsed<T>> {
         return out.toByteArray();
     }
 
-    /** Reads a value written by {@link #write}, or one in the topic's earlier, plain form. */
+    /**
+     * Reads a value written by {@link #write}, or one in the topic's earlier, plain form; {@code null}
+     * (an event-time heartbeat, which carries only headers) stays {@code null}.
+     */
     public Parsed<T> read(byte[] data) {
+        if (data == null) {
+            return null;
+        }
         if (!isCarried(data)) {
             return plain.apply(data);
         }

@@ -1,6 +1,8 @@
 package dev.streamworks.common.streams;
 
 import dev.streamworks.common.serde.RepartitionSerde;
+import dev.streamworks.common.time.InternalHeaders;
+import dev.streamworks.common.time.Stamp;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RetriableException;
@@ -10,6 +12,7 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 
@@ -26,14 +29,26 @@ public final class DeadLetterHandlers {
     private DeadLetterHandlers() {
     }
 
-    /** The dead-letter records with a repartition record's value replaced by the input it carries. */
+    /**
+     * The dead-letter records as their input arrived: a repartition record's value replaced by the
+     * input bytes it carries, its key and timestamp by the input's (remembered in internal headers),
+     * and no internal header left.
+     */
     static List<ProducerRecord<byte[], byte[]>> asInput(ErrorHandlerContext context,
                                                         List<ProducerRecord<byte[], byte[]>> records) {
-        if (context.topic() == null || !context.topic().endsWith("-repartition")) {
-            return records;
-        }
-        return records.stream().map(r -> new ProducerRecord<>(r.topic(), r.partition(), r.timestamp(), r.key(),
-                RepartitionSerde.original(r.value()), r.headers())).toList();
+        boolean repartitioned = context.topic() != null && context.topic().endsWith("-repartition");
+        return records.stream().map(r -> {
+            byte[] key = r.key();
+            Long timestamp = r.timestamp();
+            if (repartitioned && r.headers().lastHeader(Stamp.HEADER) != null) {
+                String origin = InternalHeaders.originKey(r.headers(), null);
+                key = origin == null ? null : origin.getBytes(StandardCharsets.UTF_8);
+                timestamp = InternalHeaders.originTimestamp(r.headers(), timestamp == null ? -1 : timestamp);
+                timestamp = timestamp < 0 ? null : timestamp;
+            }
+            return new ProducerRecord<>(r.topic(), r.partition(), timestamp, key,
+                    repartitioned ? RepartitionSerde.original(r.value()) : r.value(), InternalHeaders.strip(r.headers()));
+        }).toList();
     }
 
     /** Bad input: not JSON, schema broken, too large, too far in the future. */

@@ -37,22 +37,27 @@ public final class EventTime {
     private final EventTimeSettings settings;
     private final PartitionCounts partitions;
     private final LagProbe lag;
-    private final int repartitionPartitions;
+    private final List<String> inputs;
+    private final MeterRegistry registry;
     private final Map<TaskId, Clock> clocks = new ConcurrentHashMap<>();
     private final Map<String, String> receiverOfOutput = new LinkedHashMap<>();
+    private int repartitionPartitions;
 
     private record Clock(String receiver, ChannelWatermarks watermarks) {
     }
 
     /**
-     * @param inputs the topology's input topics with event time: the widest of them gives every
-     *               repartition topic its number of partitions
+     * @param inputs   the topology's input topics with event time: the widest of them gives every
+     *                 repartition topic its number of partitions
+     * @param registry where the watermark gauges of {@link #bind bound} outputs go ({@code null}: none)
      */
-    public EventTime(EventTimeSettings settings, PartitionCounts partitions, LagProbe lag, List<String> inputs) {
+    public EventTime(EventTimeSettings settings, PartitionCounts partitions, LagProbe lag, List<String> inputs,
+                     MeterRegistry registry) {
         this.settings = settings;
         this.partitions = partitions;
         this.lag = lag;
-        this.repartitionPartitions = inputs.stream().mapToInt(partitions::of).max().orElse(1);
+        this.inputs = List.copyOf(inputs);
+        this.registry = registry;
     }
 
     public EventTimeSettings settings() {
@@ -63,14 +68,17 @@ public final class EventTime {
         return lag;
     }
 
-    /** The number of partitions of every repartition topic of this topology. */
-    public int repartitionPartitions() {
+    /** The number of partitions of every repartition topic of this topology (read when first asked). */
+    public synchronized int repartitionPartitions() {
+        if (repartitionPartitions == 0) {
+            repartitionPartitions = Math.max(1, inputs.stream().mapToInt(partitions::of).max().orElse(1));
+        }
         return repartitionPartitions;
     }
 
     /** How many channels {@code stage} has: its input topic's partitions, or a repartition topic's. */
     public int width(Stage stage) {
-        return stage.isInput() ? partitions.of(stage.input()) : repartitionPartitions;
+        return stage.isInput() ? partitions.of(stage.input()) : repartitionPartitions();
     }
 
     /**
@@ -84,7 +92,7 @@ public final class EventTime {
                                           Serde<W> valueSerde, String topic) {
         return in.process(() -> new Sender<>(this, from, mapper), Named.as(topic + "-send"))
                 .repartition(Repartitioned.with(Serdes.String(), valueSerde).withName(topic)
-                        .withNumberOfPartitions(repartitionPartitions)
+                        .withNumberOfPartitions(repartitionPartitions())
                         .withStreamPartitioner(new HeartbeatPartitioner<>()));
     }
 
@@ -103,10 +111,23 @@ public final class EventTime {
         return in.process(() -> new Receiver<V>(this, name, stages), Named.as(name));
     }
 
-    /** Reports {@code outputs}' watermark as the one of the receiver {@code receiver} (metrics, progress). */
+    /**
+     * Reports {@code outputs}' watermark as the one of the receiver {@code receiver}: in
+     * {@link #watermarks()} and as gauges per output, {@code streamworks_watermark_seconds} (epoch
+     * seconds; NaN while unknown) and {@code streamworks_watermark_skew_seconds} (largest minus
+     * smallest stream time of the input partitions feeding it).
+     */
     public synchronized void bind(String receiver, String... outputs) {
         for (String output : outputs) {
-            receiverOfOutput.put(output, receiver);
+            if (receiverOfOutput.put(output, receiver) == null && registry != null) {
+                Gauge.builder("streamworks.watermark", this, e -> e.lowest(receiver).stream()
+                                .mapToDouble(wm -> wm / 1000.0).findFirst().orElse(Double.NaN))
+                        .description("The output's watermark (event time, epoch seconds): windows closed up to it")
+                        .baseUnit("seconds").tag("output", output).register(registry);
+                Gauge.builder("streamworks.watermark.skew", this, e -> e.skewSeconds(receiver))
+                        .description("Largest minus smallest stream time of the input partitions feeding the output")
+                        .baseUnit("seconds").tag("output", output).register(registry);
+            }
         }
     }
 
@@ -152,21 +173,5 @@ public final class EventTime {
     private double skewSeconds(String receiver) {
         return clocks.values().stream().filter(clock -> clock.receiver().equals(receiver))
                 .mapToLong(clock -> clock.watermarks().skew()).max().orElse(0) / 1000.0;
-    }
-
-    /**
-     * Gauges per bound output: {@code streamworks_watermark_seconds} (epoch seconds; NaN while unknown)
-     * and {@code streamworks_watermark_skew_seconds} (largest minus smallest stream time of its inputs).
-     */
-    public synchronized void registerMeters(MeterRegistry registry) {
-        receiverOfOutput.forEach((output, receiver) -> {
-            Gauge.builder("streamworks.watermark", this, e -> e.lowest(receiver).stream()
-                            .mapToDouble(wm -> wm / 1000.0).findFirst().orElse(Double.NaN))
-                    .description("The output's watermark (event time, epoch seconds): windows closed up to it")
-                    .baseUnit("seconds").tag("output", output).register(registry);
-            Gauge.builder("streamworks.watermark.skew", this, e -> e.skewSeconds(receiver))
-                    .description("Largest minus smallest stream time of the input partitions feeding the output")
-                    .baseUnit("seconds").tag("output", output).register(registry);
-        });
     }
 }

@@ -43,11 +43,11 @@ class TopicCreatorIT {
         StreamworksProperties defaults = StreamworksProperties.defaults();
         StreamworksProperties props = new StreamworksProperties(null, defaults.guarantee(), DataSize.ofMegabytes(1),
                 defaults.maxFutureSkew(), null, false, new StreamworksProperties.Topics(3, (short) 1, null),
-                defaults.progress(), defaults.rocksdb());
+                defaults.progress(), defaults.rocksdb(), defaults.idleTimeout(), false);
         TopicCreator creator = new TopicCreator(() -> Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 KafkaBroker.shared().bootstrapServers())), props);
         ServiceDescriptor service = new ServiceDescriptor(List.of("creator-it-input"), List.of("creator-it-output"),
-                List.of("creator-it-table"), Duration.ZERO);
+                List.of("creator-it-table"));
 
         creator.createMissing(creator.plan("creator-it", service), Duration.ofSeconds(30));
         creator.createMissing(creator.plan("creator-it", service), Duration.ofSeconds(30));

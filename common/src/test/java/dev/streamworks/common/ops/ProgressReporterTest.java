@@ -24,8 +24,10 @@ class ProgressReporterTest {
     private final StreamworksMetrics metrics = new StreamworksMetrics(registry, clock);
     private final Map<MetricName, Metric> kafka = new HashMap<>();
     private final StreamsState state = new StreamsState();
+    private final Map<String, Long> watermarks = new HashMap<>();
     private final ProgressReporter reporter = new ProgressReporter("iot-alerts", "iot-alerts-service",
-            () -> kafka, state, metrics, Duration.ofMinutes(10), 1_000, 1.2);
+            () -> kafka, state, metrics, () -> watermarks, 1_000, 1.2);
+
 
     @Test
     void shouldReportNothingBeforeTheFirstRecord() {
@@ -46,6 +48,8 @@ class ProgressReporterTest {
         }
         metrics.onDeadLetter("deserialization", new IllegalArgumentException());
         metrics.late("device-stats-5m");
+        watermarks.put("device-stats-5m", TestTimes.minutes(89).toEpochMilli());
+        watermarks.put("device-alerts", TestTimes.minutes(95).toEpochMilli());
         clock.advance(Duration.ofSeconds(10));
 
         Progress progress = reporter.measure();
@@ -55,6 +59,7 @@ class ProgressReporterTest {
         assertThat(progress.inputRowsPerSecond()).isEqualTo(10.1);
         assertThat(progress.eventTime().max()).isEqualTo(TestTimes.minutes(99).toString());
         assertThat(progress.eventTime().watermark()).isEqualTo(TestTimes.minutes(89).toString());
+        assertThat(progress.eventTime().watermarks()).containsEntry("device-alerts", TestTimes.minutes(95).toString());
         assertThat(progress.dlqRows()).isEqualTo(1);
         assertThat(progress.lateRows()).isEqualTo(1);
         assertThat(progress.state()).isEqualTo("RUNNING");

@@ -41,7 +41,7 @@ class StreamsSettingsTest {
                 StreamworksProperties.Guarantee.AT_LEAST_ONCE, DataSize.ofMegabytes(3), Duration.ofHours(1),
                 "/var/lib/streamworks", true, new StreamworksProperties.Topics(6, (short) 3, 2),
                 new StreamworksProperties.Progress(Duration.ofSeconds(10), 100, 1.2),
-                new StreamworksProperties.RocksDb(DataSize.ofMegabytes(256), 0.25));
+                new StreamworksProperties.RocksDb(DataSize.ofMegabytes(256), 0.25), Duration.ofSeconds(30), false);
 
         Map<String, Object> config = StreamsSettings.of(props, "iot-alerts", listener);
 

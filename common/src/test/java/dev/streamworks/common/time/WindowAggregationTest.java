@@ -221,7 +221,7 @@ class WindowAggregationTest {
         var settings = TopologyDriver.settings("window-test", props, (stage, error) -> { }, stateDir);
         StreamworksMetrics metrics = new StreamworksMetrics(new SimpleMeterRegistry(), TestTimes.CLOCK);
         EventTime eventTime = new EventTime(EventTimeSettings.defaults(), topic -> CHANNELS, LagProbe.NONE,
-                List.of("in"));
+                List.of("in"), null);
         try (TopologyTestDriver driver = TopologyDriver.drive(settings, builder -> {
             KStream<String, Parsed<Tick>> in = eventTime.receive(
                     builder.stream("in", Consumed.with(Serdes.String(), TICKS)), "receive", STAGE);

@@ -11,11 +11,11 @@ import java.time.Instant;
 public record DeviceAlert(String alertId, AlertType alertType, String deviceId, Window window, double maxTemp,
                           double avgTemp, long numReadings, double threshold, Instant eventTimestamp) {
 
-    public static DeviceAlert of(AlertType type, String deviceId, Window window, DeviceWindow figures,
-                                 double threshold, Instant eventTimestamp) {
-        String id = deviceId + "@" + window.start()
-                + (type == AlertType.OVERHEAT_ESCALATED ? "#" + figures.escalations() : "");
-        return new DeviceAlert(id, type, deviceId, window, figures.max(), figures.avg(), figures.count(),
-                threshold, eventTimestamp);
+    /** The {@code n}-th alert of a device-window (0: the {@code OVERHEAT}, n > 0: the n-th escalation). */
+    public static DeviceAlert of(String deviceId, Window window, int n, DeviceWindow.Raised raised, double threshold) {
+        AlertType type = n == 0 ? AlertType.OVERHEAT : AlertType.OVERHEAT_ESCALATED;
+        String id = deviceId + "@" + window.start() + (n == 0 ? "" : "#" + n);
+        return new DeviceAlert(id, type, deviceId, window, raised.maxTemp(), raised.avgTemp(), raised.numReadings(),
+                threshold, Instant.ofEpochMilli(raised.eventTimeMs()));
     }
 }

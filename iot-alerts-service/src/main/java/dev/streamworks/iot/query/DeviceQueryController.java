@@ -4,15 +4,17 @@ import dev.streamworks.common.query.KeyOwners;
 import dev.streamworks.common.query.QueryException;
 import dev.streamworks.common.serde.Json;
 import dev.streamworks.common.streams.Window;
+import dev.streamworks.common.time.WindowAggregation;
+import dev.streamworks.common.time.WindowKey;
 import dev.streamworks.iot.IotProperties;
+import dev.streamworks.iot.IotTopology;
 import dev.streamworks.iot.domain.DeviceAlert;
 import dev.streamworks.iot.domain.DeviceStats;
 import dev.streamworks.iot.domain.DeviceWindow;
-import dev.streamworks.iot.processor.DeviceWindowProcessor;
 import jakarta.servlet.http.HttpServletRequest;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyWindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -33,9 +35,6 @@ import java.util.List;
 @RequestMapping("/api/devices")
 class DeviceQueryController {
 
-    private static final Instant BEGINNING = Instant.EPOCH;
-    private static final Instant END = Instant.ofEpochMilli(Long.MAX_VALUE);
-
     private final KeyOwners owners;
     private final IotProperties props;
 
@@ -47,16 +46,15 @@ class DeviceQueryController {
     @GetMapping("/{deviceId}/stats")
     ResponseEntity<?> stats(@PathVariable String deviceId, @RequestParam(required = false) String from,
                             @RequestParam(required = false) String to, HttpServletRequest request) {
-        Instant fromTime = from == null ? BEGINNING : parseTime("from", from);
-        Instant toTime = to == null ? END : parseTime("to", to);
+        Instant fromTime = from == null ? Instant.EPOCH : parseTime("from", from);
+        Instant toTime = to == null ? Instant.ofEpochMilli(Long.MAX_VALUE) : parseTime("to", to);
         if (fromTime.isAfter(toTime)) {
             throw QueryException.badRequest("'from' (" + from + ") is after 'to' (" + to + ")");
         }
-        return owners.answer(DeviceWindowProcessor.WINDOWS_STORE, deviceId, request, () -> {
+        return owners.answer(IotTopology.windowsStore(), deviceId, request, () -> {
             List<DeviceStats> stats = new ArrayList<>();
-            try (WindowStoreIterator<DeviceWindow> windows = windowStore().fetch(deviceId, fromTime, toTime)) {
-                windows.forEachRemaining(entry -> stats.add(DeviceStats.of(deviceId,
-                        Window.ofMillis(entry.key, entry.key + props.windowSize().toMillis()), entry.value)));
+            for (KeyValue<Long, DeviceWindow> window : windows(deviceId, fromTime.toEpochMilli(), toTime.toEpochMilli())) {
+                stats.add(DeviceStats.of(deviceId, window(window.key), window.value));
             }
             if (stats.isEmpty()) {
                 requireKnown(deviceId);
@@ -67,12 +65,10 @@ class DeviceQueryController {
 
     @GetMapping("/{deviceId}/alerts")
     ResponseEntity<?> alerts(@PathVariable String deviceId, HttpServletRequest request) {
-        return owners.answer(DeviceWindowProcessor.WINDOWS_STORE, deviceId, request, () -> {
+        return owners.answer(IotTopology.windowsStore(), deviceId, request, () -> {
             List<DeviceAlert> alerts = new ArrayList<>();
-            ReadOnlyWindowStore<String, DeviceAlert> store = owners.localStore(DeviceWindowProcessor.ALERTS_STORE,
-                    QueryableStoreTypes.windowStore());
-            try (WindowStoreIterator<DeviceAlert> found = store.fetch(deviceId, BEGINNING, END)) {
-                found.forEachRemaining(entry -> alerts.add(entry.value));
+            for (KeyValue<Long, DeviceWindow> window : windows(deviceId, Long.MIN_VALUE, Long.MAX_VALUE)) {
+                alerts.addAll(window.value.alertsOf(deviceId, window(window.key), props.overheatThreshold()));
             }
             if (alerts.isEmpty()) {
                 requireKnown(deviceId);
@@ -82,16 +78,19 @@ class DeviceQueryController {
     }
 
     private void requireKnown(String deviceId) {
-        try (WindowStoreIterator<DeviceWindow> any = windowStore().fetch(deviceId, BEGINNING, END)) {
-            if (!any.hasNext()) {
-                throw QueryException.notFound("no readings of device '" + deviceId + "' in the last "
-                        + props.retention());
-            }
+        if (windows(deviceId, Long.MIN_VALUE, Long.MAX_VALUE).isEmpty()) {
+            throw QueryException.notFound("no readings of device '" + deviceId + "' in the last " + props.retention());
         }
     }
 
-    private ReadOnlyWindowStore<String, DeviceWindow> windowStore() {
-        return owners.localStore(DeviceWindowProcessor.WINDOWS_STORE, QueryableStoreTypes.windowStore());
+    private List<KeyValue<Long, DeviceWindow>> windows(String deviceId, long fromStart, long toStart) {
+        ReadOnlyKeyValueStore<WindowKey, DeviceWindow> store = owners.localStore(IotTopology.windowsStore(),
+                QueryableStoreTypes.keyValueStore());
+        return WindowAggregation.fetch(store, deviceId, fromStart, toStart);
+    }
+
+    private Window window(long start) {
+        return Window.ofMillis(start, start + props.windowSize().toMillis());
     }
 
     private static Instant parseTime(String name, String value) {

@@ -7,12 +7,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DeviceWindowTest {
 
     private static final double THRESHOLD = 80.0;
+    private static final java.time.Instant AT = dev.streamworks.common.testing.TestTimes.T0;
 
     @Test
     void shouldKeepCountSumMinAndMax() {
-        DeviceWindow window = DeviceWindow.empty().add(20.0, THRESHOLD).window()
-                .add(-5.0, THRESHOLD).window()
-                .add(30.0, THRESHOLD).window();
+        DeviceWindow window = DeviceWindow.empty().add(20.0, THRESHOLD, AT).window()
+                .add(-5.0, THRESHOLD, AT).window()
+                .add(30.0, THRESHOLD, AT).window();
 
         assertThat(window.count()).isEqualTo(3);
         assertThat(window.avg()).isEqualTo(15.0);
@@ -23,15 +24,15 @@ class DeviceWindowTest {
 
     @Test
     void shouldNotAlertAtTheThresholdItself() {
-        assertThat(DeviceWindow.empty().add(THRESHOLD, THRESHOLD).alert()).isNull();
+        assertThat(DeviceWindow.empty().add(THRESHOLD, THRESHOLD, AT).alert()).isNull();
     }
 
     @Test
     void shouldAlertOnceWhenTheMaximumFirstCrossesThenEscalateOnlyWhenItRisesAgain() {
-        DeviceWindow.Update crossing = DeviceWindow.empty().add(70.0, THRESHOLD).window().add(80.5, THRESHOLD);
-        DeviceWindow.Update lower = crossing.window().add(80.2, THRESHOLD);
-        DeviceWindow.Update same = lower.window().add(80.5, THRESHOLD);
-        DeviceWindow.Update higher = same.window().add(85.0, THRESHOLD);
+        DeviceWindow.Update crossing = DeviceWindow.empty().add(70.0, THRESHOLD, AT).window().add(80.5, THRESHOLD, AT);
+        DeviceWindow.Update lower = crossing.window().add(80.2, THRESHOLD, AT);
+        DeviceWindow.Update same = lower.window().add(80.5, THRESHOLD, AT);
+        DeviceWindow.Update higher = same.window().add(85.0, THRESHOLD, AT);
 
         assertThat(crossing.alert()).isEqualTo(AlertType.OVERHEAT);
         assertThat(crossing.window().alertedMax()).isEqualTo(80.5);
