@@ -26,7 +26,7 @@ import java.time.Duration;
  * @param maxCountries           more distinct countries than this in the lookback: {@code MULTIPLE_COUNTRIES}
  * @param stateTtl               a user's state is deleted after this long (event time) without a transaction
  * @param ttlBatchSize           at most this many users are examined per TTL punctuation
- * @param ttlPunctuationInterval stream time between two TTL punctuations
+ * @param ttlPunctuationInterval watermark advance (event time) between two TTL batches
  */
 @Validated
 @ConfigurationProperties("streamworks.fraud")

@@ -7,6 +7,7 @@ import dev.streamworks.common.event.Transaction;
 import dev.streamworks.common.ops.StreamworksMetrics;
 import dev.streamworks.common.serde.EventSerde;
 import dev.streamworks.common.streams.Topics;
+import dev.streamworks.common.time.EventTime;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -28,7 +29,7 @@ class FraudStreamsConfiguration {
     @Bean
     ServiceDescriptor fraudService(FraudProperties props) {
         return new ServiceDescriptor(List.of(props.topics().transactions()), List.of(props.topics().alerts()),
-                List.of(), props.grace());
+                List.of());
     }
 
     @Bean
@@ -39,11 +40,11 @@ class FraudStreamsConfiguration {
 
     @Bean
     FraudTopology fraudTopology(StreamsBuilder builder, FraudProperties props, EventSerde<Transaction> transactions,
-                                StreamworksMetrics metrics,
+                                StreamworksMetrics metrics, EventTime eventTime,
                                 @Qualifier(KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
                                 KafkaStreamsConfiguration streamsConfig) {
         String lateTopic = Topics.late(StreamworksConfiguration.applicationId(streamsConfig));
-        FraudTopology topology = new FraudTopology(props, transactions, metrics, lateTopic);
+        FraudTopology topology = new FraudTopology(props, transactions, metrics, eventTime, lateTopic);
         topology.addTo(builder);
         return topology;
     }

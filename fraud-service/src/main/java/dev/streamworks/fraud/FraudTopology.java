@@ -5,7 +5,10 @@ import dev.streamworks.common.ops.StreamworksMetrics;
 import dev.streamworks.common.serde.EventSerde;
 import dev.streamworks.common.serde.JsonSerde;
 import dev.streamworks.common.serde.RepartitionSerde;
+import dev.streamworks.common.serde.Parsed;
 import dev.streamworks.common.streams.EventTimeExtractor;
+import dev.streamworks.common.time.EventTime;
+import dev.streamworks.common.time.Stage;
 import dev.streamworks.fraud.domain.FraudAlert;
 import dev.streamworks.fraud.processor.FraudStateProcessor;
 import dev.streamworks.fraud.processor.TransactionCodec;
@@ -16,7 +19,6 @@ import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.Repartitioned;
 
 /**
  * The fraud state machine (CONTRACTS.md section 4), the course's per-user fraud pipeline:
@@ -27,8 +29,9 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * </pre>
  * Bad transactions never get past the source: they fail validation in the serde and go to the
  * dead-letter topic. Repartitioning by user carries the transactions' original bytes, so a late
- * transaction reaches the late topic exactly as it was sent, and the parsed transaction in binary
- * ({@link RepartitionSerde}), so the user task does not parse the JSON a second time. The state
+ * transaction reaches the late topic exactly as it was sent, the parsed transaction in binary
+ * ({@link RepartitionSerde}), so the user task does not parse the JSON a second time, and its
+ * event-time stamp with the heartbeats that give every user task the watermark ({@link EventTime}). The state
  * machine runs in arrival order, the windows in event time: an out-of-order transaction within
  * grace is inserted at its place and judged at its own time, but transactions judged before it are
  * not judged again.
@@ -37,35 +40,41 @@ public final class FraudTopology {
 
     public static final String SOURCE = "transactions-source";
     public static final String COUNT_TRANSACTIONS = "count-transactions";
-    public static final String KEY_BY_USER = "key-by-user";
     public static final String TRANSACTIONS_BY_USER = "transactions-by-user";
+    public static final String USER_CLOCK = "user-watermarks";
     public static final String FRAUD_STATE_MACHINE = "fraud-state-machine";
+    /** Stage id of this topology's event-time channels. */
+    static final int TRANSACTIONS_STAGE = 0;
 
     private final FraudProperties props;
     private final EventSerde<Transaction> transactions;
     private final StreamworksMetrics metrics;
+    private final EventTime eventTime;
     private final String lateTopic;
 
     public FraudTopology(FraudProperties props, EventSerde<Transaction> transactions, StreamworksMetrics metrics,
-                         String lateTopic) {
+                         EventTime eventTime, String lateTopic) {
         this.props = props;
         this.transactions = transactions;
         this.metrics = metrics;
+        this.eventTime = eventTime;
         this.lateTopic = lateTopic;
     }
 
     public void addTo(StreamsBuilder builder) {
         String input = props.topics().transactions();
-        KStream<String, Object> outputs = builder
+        Stage stage = Stage.input(TRANSACTIONS_STAGE, input);
+        KStream<String, Parsed<Transaction>> source = builder
                 .stream(input, Consumed.with(Serdes.String(), transactions)
                         .withTimestampExtractor(new EventTimeExtractor()).withName(SOURCE))
                 .peek((key, transaction) -> metrics.recordIn(input, transaction.value().eventTime().toEpochMilli()),
-                        Named.as(COUNT_TRANSACTIONS))
-                .selectKey((key, transaction) -> transaction.value().userId(), Named.as(KEY_BY_USER))
-                .repartition(Repartitioned
-                        .with(Serdes.String(), RepartitionSerde.of(transactions, new TransactionCodec()))
-                        .withName(TRANSACTIONS_BY_USER))
-                .process(FraudStateProcessor.supplier(props, metrics), Named.as(FRAUD_STATE_MACHINE));
+                        Named.as(COUNT_TRANSACTIONS));
+        KStream<String, Object> outputs = eventTime.receive(
+                        eventTime.sendKeyedBy(source, stage, (key, transaction) -> transaction.value().userId(),
+                                RepartitionSerde.of(transactions, new TransactionCodec()), TRANSACTIONS_BY_USER),
+                        USER_CLOCK, stage)
+                .process(FraudStateProcessor.supplier(props, metrics, eventTime), Named.as(FRAUD_STATE_MACHINE));
+        eventTime.bind(USER_CLOCK, props.topics().alerts());
         // the processor forwards each record to the sink it belongs to, by name
         outputs.to(props.topics().alerts(), Produced.with(Serdes.String(), erased(JsonSerde.of(FraudAlert.class)))
                 .withName(FraudStateProcessor.ALERTS_SINK));

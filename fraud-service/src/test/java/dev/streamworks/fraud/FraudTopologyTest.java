@@ -6,6 +6,7 @@ import dev.streamworks.common.ops.StreamworksMetrics;
 import dev.streamworks.common.serde.EventSerde;
 import dev.streamworks.common.serde.JsonSerde;
 import dev.streamworks.common.streams.LateRecords;
+import dev.streamworks.common.testing.TestEventTime;
 import dev.streamworks.common.testing.TestTimes;
 import dev.streamworks.common.testing.TopologyDriver;
 import dev.streamworks.fraud.domain.AlertType;
@@ -69,7 +70,7 @@ class FraudTopologyTest {
     private void start(FraudProperties props) {
         StreamworksProperties common = StreamworksProperties.defaults();
         driver = TopologyDriver.drive(TopologyDriver.settings("fraud", common, metrics, stateDir),
-                builder -> new FraudTopology(props, serde(common), metrics, LATE_TOPIC).addTo(builder));
+                builder -> new FraudTopology(props, serde(common), metrics, TestEventTime.onePartition("transactions"), LATE_TOPIC).addTo(builder));
         transactions = driver.createInputTopic("transactions", new StringSerializer(), new StringSerializer());
         alerts = driver.createOutputTopic("fraud-alerts", new StringDeserializer(), new StringDeserializer());
         late = driver.createOutputTopic(LATE_TOPIC, new StringDeserializer(), new StringDeserializer());
@@ -349,7 +350,7 @@ class FraudTopologyTest {
 
             TestRecord<String, String> routed = late.readRecord();
             assertThat(routed.value()).as("sent unchanged").isEqualTo(tooLate);
-            assertThat(routed.key()).isEqualTo("u-1");
+            assertThat(routed.key()).as("with the key it arrived with").isEqualTo("k");
             assertThat(header(routed.headers(), LateRecords.REASON_HEADER)).isEqualTo("fraud-alerts");
             assertThat(header(routed.headers(), LateRecords.WINDOW_END_HEADER)).isEqualTo("2025-12-09T13:05:00Z");
             assertThat(header(routed.headers(), LateRecords.STREAM_TIME_HEADER)).isEqualTo("2025-12-09T13:20:00Z");
@@ -464,12 +465,13 @@ class FraudTopologyTest {
         FraudProperties props = FraudProperties.defaults();
         StreamworksProperties common = StreamworksProperties.defaults();
         var builder = TopologyDriver.builder(TopologyDriver.settings("fraud", common, metrics, stateDir));
-        new FraudTopology(props, serde(common), metrics, LATE_TOPIC).addTo(builder);
+        new FraudTopology(props, serde(common), metrics, TestEventTime.onePartition("transactions"), LATE_TOPIC)
+                .addTo(builder);
 
         String description = builder.build().describe().toString();
 
         assertThat(description).contains(FraudStateProcessor.USERS_STORE, "transactions-by-user-repartition",
-                FraudTopology.SOURCE, FraudTopology.COUNT_TRANSACTIONS, FraudTopology.KEY_BY_USER,
+                FraudTopology.SOURCE, FraudTopology.COUNT_TRANSACTIONS, FraudTopology.USER_CLOCK,
                 FraudTopology.FRAUD_STATE_MACHINE, FraudStateProcessor.ALERTS_SINK, FraudStateProcessor.LATE_SINK);
         assertThat(description).doesNotContain("KSTREAM-", "STATE-STORE-");
     }

@@ -4,6 +4,8 @@ import dev.streamworks.common.event.Transaction;
 import dev.streamworks.common.ops.StreamworksMetrics;
 import dev.streamworks.common.serde.Parsed;
 import dev.streamworks.common.streams.LateRecords;
+import dev.streamworks.common.time.EventTime;
+import dev.streamworks.common.time.Stamp;
 import dev.streamworks.fraud.FraudProperties;
 import dev.streamworks.fraud.domain.AlertType;
 import dev.streamworks.fraud.domain.FraudAlert;
@@ -25,6 +27,7 @@ import org.apache.kafka.streams.state.Stores;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -33,23 +36,27 @@ import java.util.Set;
 
 /**
  * The per-user fraud state machine over one RocksDB key-value store (user id -> {@link UserState}),
- * one read and at most one write per transaction.
+ * one read and at most one write per transaction, on the event-time rule of CONTRACTS.md section 1
+ * (docs/semantics.md section 6):
  * <ul>
- *   <li>Late: a transaction with {@code transaction_time + grace <= stream time} (the task's,
- *       {@link ProcessorContext#currentStreamTimeMs()}) and behind stream time is not judged; it goes to
- *       the late topic once, for {@code fraud-alerts}, with {@code x-window-end} = its own time (the
- *       inclusive end of its window {@code (t - lookback, t]}).</li>
+ *   <li>Late: a transaction with {@code t < rwm} and {@code rwm - t >= grace}, {@code rwm} the stream
+ *       time of its input partition when it was read (carried through the repartition), is not
+ *       judged; it goes to the late topic once, for {@code fraud-alerts}, with {@code x-window-end} =
+ *       its own time (the inclusive end of its window {@code (t - lookback, t]}).</li>
  *   <li>Otherwise it is inserted at its event-time place and judged at its own time (see
- *       {@link UserState#judge}); transactions that no window still open to judgement can need
- *       (at or before stream time - grace - lookback) are dropped from the user's state on the way.</li>
+ *       {@link UserState#judge}); transactions that no transaction still to be judged can need (at or
+ *       before watermark - grace - lookback) are dropped from the user's state on the way.</li>
  *   <li>An alert goes out at once with the transaction's time as its timestamp.</li>
- *   <li>TTL: a stream-time punctuator deletes users without a transaction for {@code state-ttl},
- *       examining at most {@code ttl-batch-size} users per punctuation and continuing from where the
- *       last one stopped, so a large store never stalls processing.</li>
+ *   <li>TTL: each time the watermark crosses a multiple of {@code ttl-punctuation-interval} (checked
+ *       per transaction and every second of wall clock), users whose last transaction is
+ *       {@code state-ttl} or more behind the watermark are deleted, at most {@code ttl-batch-size}
+ *       examined per batch, continuing from where the last one stopped, so a large store never
+ *       stalls processing.</li>
  * </ul>
- * Stream time, not wall-clock time, drives the TTL: event time is the contract's only clock, so a
- * replay or a catch-up after downtime expires exactly the users that the event times say are idle,
- * and a stopped input expires nobody (their state is on disk, not on the heap).
+ * The watermark (the minimum over the input partitions), not the wall clock nor one task's stream
+ * time, drives retention and the TTL: a replay or a catch-up after downtime expires exactly the
+ * users that the event times say are idle, and whatever the interleaving of the partitions, the
+ * same transactions are judged with the same state.
  */
 public final class FraudStateProcessor implements Processor<String, Parsed<Transaction>, String, Object> {
 
@@ -64,8 +71,10 @@ public final class FraudStateProcessor implements Processor<String, Parsed<Trans
     private final FraudProperties props;
     private final FraudRules rules;
     private final StreamworksMetrics metrics;
+    private final EventTime eventTime;
     private final long graceMs;
     private final long ttlMs;
+    private final long ttlEveryMs;
     private final Counter expired;
     private final Map<AlertType, Counter> alertsRaised = new EnumMap<>(AlertType.class);
 
@@ -73,13 +82,17 @@ public final class FraudStateProcessor implements Processor<String, Parsed<Trans
     private KeyValueStore<String, UserState> users;
     /** Where the next TTL batch starts (inclusive); {@code null}: at the first key. Kept in memory only. */
     private String ttlResumeFrom;
+    /** The watermark of the last TTL batch. */
+    private long ttlAt = Long.MIN_VALUE;
 
-    FraudStateProcessor(FraudProperties props, StreamworksMetrics metrics) {
+    FraudStateProcessor(FraudProperties props, StreamworksMetrics metrics, EventTime eventTime) {
         this.props = props;
         this.rules = props.rules();
         this.metrics = metrics;
+        this.eventTime = eventTime;
         this.graceMs = props.grace().toMillis();
         this.ttlMs = props.stateTtl().toMillis();
+        this.ttlEveryMs = props.ttlPunctuationInterval().toMillis();
         this.expired = Counter.builder(EXPIRED_METER)
                 .description("Users whose fraud state was deleted after state-ttl without a transaction")
                 .register(metrics.registry());
@@ -92,11 +105,12 @@ public final class FraudStateProcessor implements Processor<String, Parsed<Trans
 
     /** The processor with its store, for {@code KStream#process}. */
     public static ProcessorSupplier<String, Parsed<Transaction>, String, Object> supplier(FraudProperties props,
-                                                                                          StreamworksMetrics metrics) {
+                                                                                          StreamworksMetrics metrics,
+                                                                                          EventTime eventTime) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Parsed<Transaction>, String, Object> get() {
-                return new FraudStateProcessor(props, metrics);
+                return new FraudStateProcessor(props, metrics, eventTime);
             }
 
             @Override
@@ -116,25 +130,28 @@ public final class FraudStateProcessor implements Processor<String, Parsed<Trans
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.users = context.getStateStore(USERS_STORE);
-        context.schedule(props.ttlPunctuationInterval(), PunctuationType.STREAM_TIME, this::expireIdleUsers);
+        this.ttlResumeFrom = null;
+        this.ttlAt = Long.MIN_VALUE;
+        context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> maybeExpire());
     }
 
     @Override
     public void process(Record<String, Parsed<Transaction>> record) {
         Transaction transaction = record.value().value();
         long t = transaction.transactionTime().toEpochMilli();
-        long streamTime = context.currentStreamTimeMs();
-        if (isLate(t, streamTime, graceMs)) {
+        long rwm = Stamp.rwmOf(record.headers(), record.timestamp());
+        if (isLate(t, rwm, graceMs)) {
             String output = props.topics().alerts();
-            context.forward(LateRecords.forOutput(record, output, t, streamTime), LATE_SINK);
+            context.forward(LateRecords.forOutput(record, output, t, rwm), LATE_SINK);
             metrics.late(output);
             return;
         }
+        long watermark = eventTime.watermark(context);
         String userId = transaction.userId();
         UserState state = users.get(userId);
         UserState.Judgement judgement = (state != null ? state : UserState.empty()).judge(userId,
                 new UserTransaction(transaction.transactionId(), t, transaction.amount(), transaction.country()),
-                rules, streamTime - graceMs - rules.lookbackMs());
+                rules, watermark == Long.MIN_VALUE ? Long.MIN_VALUE : watermark - graceMs - rules.lookbackMs());
         if (judgement.duplicate()) {
             log.debug("Transaction {} of user {} already counted; ignored", transaction.transactionId(), userId);
             return;
@@ -145,22 +162,34 @@ public final class FraudStateProcessor implements Processor<String, Parsed<Trans
             context.forward(new Record<>(userId, alert, t), ALERTS_SINK);
             alertsRaised.get(alert.alertType()).increment();
         }
+        maybeExpire();
     }
 
     /**
-     * Late means {@code t + grace <= streamTime}, i.e. {@code grace} or more behind the task's
-     * stream time; a transaction at stream time itself is never late, so a grace of 0 accepts
-     * in-order transactions and rejects every out-of-order one.
+     * Late means {@code t + grace <= rwm}, i.e. {@code grace} or more behind the stream time of its
+     * input partition when read; a transaction at that stream time itself is never late, so a grace
+     * of 0 accepts in-order transactions and rejects every out-of-order one.
      */
-    static boolean isLate(long t, long streamTime, long graceMs) {
-        return t < streamTime && streamTime - t >= graceMs;
+    static boolean isLate(long t, long rwm, long graceMs) {
+        return t < rwm && rwm - t >= graceMs;
+    }
+
+    /** A TTL batch each time the watermark crosses a multiple of {@code ttl-punctuation-interval}. */
+    private void maybeExpire() {
+        long watermark = eventTime.watermark(context);
+        if (watermark == Long.MIN_VALUE
+                || (ttlAt != Long.MIN_VALUE && Math.floorDiv(watermark, ttlEveryMs) <= Math.floorDiv(ttlAt, ttlEveryMs))) {
+            return;
+        }
+        ttlAt = watermark;
+        expireIdleUsers(watermark);
     }
 
     /**
      * One TTL batch: examines at most {@code ttl-batch-size} users from where the last batch
      * stopped and deletes the idle ones. At the end of the store the next batch starts over.
      */
-    private void expireIdleUsers(long streamTime) {
+    private void expireIdleUsers(long watermark) {
         List<String> idle = new ArrayList<>();
         int examined = 0;
         String next = null;
@@ -172,7 +201,7 @@ public final class FraudStateProcessor implements Processor<String, Parsed<Trans
                     break;
                 }
                 examined++;
-                if (entry.value.expired(streamTime, ttlMs)) {
+                if (entry.value.expired(watermark, ttlMs)) {
                     idle.add(entry.key);
                 }
             }
