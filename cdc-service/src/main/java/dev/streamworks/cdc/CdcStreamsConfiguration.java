@@ -12,7 +12,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 import java.time.Clock;
-import java.time.Duration;
 
 /** Spring wiring only: the shared Streamworks wiring, the topics, and the topology into the builder. */
 @Configuration(proxyBeanMethods = false)
@@ -20,14 +19,12 @@ import java.time.Duration;
 @EnableConfigurationProperties(CdcProperties.class)
 class CdcStreamsConfiguration {
 
-    /** Nothing is windowed, so the watermark delay is zero. */
     @Bean
     ServiceDescriptor cdcService(CdcProperties props) {
         return new ServiceDescriptor(
                 props.tables().stream().map(CdcProperties.Table::sourceTopic).toList(),
                 props.tables().stream().map(CdcProperties.Table::changesTopic).toList(),
-                props.tables().stream().map(CdcProperties.Table::tableTopic).toList(),
-                Duration.ZERO);
+                props.tables().stream().map(CdcProperties.Table::tableTopic).toList());
     }
 
     @Bean

@@ -225,16 +225,6 @@ public record ClickstreamProperties(@DefaultValue @Valid Topics topics,
                 segmentDashboard, eventLateness);
     }
 
-    /** The largest grace of the event-time outputs: the watermark delay {@code /actuator/progress} reports. */
-    public Duration largestGrace() {
-        Duration largest = clicksPerProduct.grace();
-        for (Duration grace : new Duration[] {eventTypeCounts.grace(), userSessions.grace(), activityAnomalies.grace(),
-                matches.clickGrace(), matches.impressionGrace(), segmentDashboard.grace()}) {
-            largest = grace.compareTo(largest) > 0 ? grace : largest;
-        }
-        return largest;
-    }
-
     @AssertTrue(message = "retention must cover every window (and session gap) plus its grace period")
     public boolean isRetentionCoveringGrace() {
         if (retention == null || clicksPerProduct == null || eventTypeCounts == null || userSessions == null

@@ -8,6 +8,7 @@ import dev.streamworks.common.event.Impression;
 import dev.streamworks.common.ops.StreamworksMetrics;
 import dev.streamworks.common.serde.EventSerde;
 import dev.streamworks.common.streams.Topics;
+import dev.streamworks.common.time.EventTime;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -35,7 +36,7 @@ class ClickstreamStreamsConfiguration {
                 List.of(topics.clicksPerProduct(), topics.eventTypeCounts(), topics.userSessions(),
                         topics.userActivity(), topics.productConversion(), topics.activityAnomalies(),
                         topics.matches(), topics.segmentDashboard(), topics.eventLateness()),
-                List.of(topics.users()), props.largestGrace());
+                List.of(topics.users()));
     }
 
     @Bean
@@ -52,11 +53,12 @@ class ClickstreamStreamsConfiguration {
     @Bean
     ClickstreamTopology clickstreamTopology(StreamsBuilder builder, ClickstreamProperties props,
                                             EventSerde<Click> clicks, EventSerde<Impression> impressions,
-                                            StreamworksMetrics metrics,
+                                            StreamworksMetrics metrics, EventTime eventTime,
                                             @Qualifier(KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
                                             KafkaStreamsConfiguration streamsConfig) {
         String lateTopic = Topics.late(StreamworksConfiguration.applicationId(streamsConfig));
-        ClickstreamTopology topology = new ClickstreamTopology(props, clicks, impressions, metrics, lateTopic);
+        ClickstreamTopology topology = new ClickstreamTopology(props, clicks, impressions, metrics, eventTime,
+                lateTopic);
         topology.addTo(builder);
         return topology;
     }

@@ -5,26 +5,26 @@ import dev.streamworks.clickstream.domain.ActivityAnomaly;
 import dev.streamworks.clickstream.domain.ClickImpressionMatch;
 import dev.streamworks.clickstream.domain.EventLateness;
 import dev.streamworks.clickstream.domain.EventTypeCount;
+import dev.streamworks.clickstream.domain.MinuteActivity;
 import dev.streamworks.clickstream.domain.ProductClicks;
 import dev.streamworks.clickstream.domain.ProductConversion;
 import dev.streamworks.clickstream.domain.SegmentDashboard;
 import dev.streamworks.clickstream.domain.UserActivity;
 import dev.streamworks.clickstream.domain.UserRow;
 import dev.streamworks.clickstream.domain.UserSession;
+import dev.streamworks.clickstream.domain.WindowFigures;
 import dev.streamworks.clickstream.processor.ArrivalTime;
 import dev.streamworks.clickstream.processor.ClickCodec;
 import dev.streamworks.clickstream.processor.ClickDedupProcessor;
-import dev.streamworks.clickstream.processor.EventTypeWindowProcessor;
 import dev.streamworks.clickstream.processor.LatenessProcessor;
 import dev.streamworks.clickstream.processor.LatenessSample;
 import dev.streamworks.clickstream.processor.MatchProcessor;
-import dev.streamworks.clickstream.processor.ProductWindowProcessor;
-import dev.streamworks.clickstream.processor.SegmentWindowProcessor;
+import dev.streamworks.clickstream.processor.RunningTotals;
 import dev.streamworks.clickstream.processor.SessionProcessor;
-import dev.streamworks.clickstream.processor.UserActivityProcessor;
 import dev.streamworks.clickstream.processor.UserEvent;
 import dev.streamworks.clickstream.processor.UserEventSerde;
 import dev.streamworks.clickstream.processor.UserRowSerde;
+import dev.streamworks.clickstream.processor.WindowFiguresSerde;
 import dev.streamworks.common.event.Click;
 import dev.streamworks.common.event.Impression;
 import dev.streamworks.common.ops.StreamworksMetrics;
@@ -33,9 +33,14 @@ import dev.streamworks.common.serde.JsonSerde;
 import dev.streamworks.common.serde.Parsed;
 import dev.streamworks.common.serde.RepartitionSerde;
 import dev.streamworks.common.streams.EventTimeExtractor;
+import dev.streamworks.common.time.EventTime;
+import dev.streamworks.common.time.Stage;
+import dev.streamworks.common.time.WindowAggregation;
+import dev.streamworks.common.time.Windows;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.GlobalKTable;
@@ -47,37 +52,40 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Every click-stream pipeline of the course (CONTRACTS.md section 2), in one topology:
+ * Every click-stream pipeline of the course (CONTRACTS.md section 2, docs/semantics.md section 4),
+ * in one topology, on event time across repartitions ({@link EventTime}):
  * <pre>
  * user-clicks (key untrusted) -> validate, event time = timestamp, stamp arrival time (lateness only)
- *   -> re-key by event_id -> drop repeated event_ids (dedup-window) ------------------------+
- *   +-> by product_id    -> clicks-per-product-5m (tumbling), product-conversion (running)    |
- *   +-> by event_type    -> event-type-counts (hopping)                                       |
- *   +-> join cdc.users (global table) -> by user_segment -> segment-dashboard-5m (tumbling)   |
- *   +-> key "all", one partition -> event-lateness-1m (wall-clock minutes, punctuator)       |
- *   +-> by user_id, merged with user-impressions by user_id                                  |
- *         -> user-activity (running), activity-anomalies (tumbling, once per user-window),    |
- *            user-sessions (session windows), click-impression-matches (interval join)        |
- * every windowed output: a click it could not count (window closed) -> clickstream.late, once
+ *   -> by event_id -> drop repeated event_ids (dedup-window) -----------------------------------+
+ *   +-> by product_id  -> clicks-per-product-5m (tumbling), product-conversion (running)           |
+ *   +-> by event_type  -> event-type-counts (hopping)                                              |
+ *   +-> join cdc.users (global table) -> by user_segment -> segment-dashboard-5m (tumbling)        |
+ *   +-> key "all", one partition -> event-lateness-1m (wall-clock minutes, punctuator)              |
+ *   +-> by user_id --+                                                                             |
+ * user-impressions -> by user_id -> user-activity (running), activity-anomalies (tumbling, once   |
+ *                                   per user-window), user-sessions, click-impression-matches     |
+ * every windowed output: a click it could not count (late) -> clickstream.late, once per output
  * </pre>
  * Only the branches of the outputs in {@code streamworks.clickstream.outputs} are built (all by
  * default); deduplication always is.
- * Semantics that are easy to get wrong:
  * <ul>
+ *   <li>Each repartition is an event-time hop: the records carry the stream time of the input
+ *       partition they were read from (their lateness is decided by it, wherever they go) and every
+ *       sender tells every partition its watermark, so each output's watermark is the minimum over
+ *       the input partitions that feed it: user-clicks' for the click outputs, user-clicks' and
+ *       user-impressions' for the per-user ones. Windows close by it, so a backlog, a catch-up and
+ *       live traffic count the same records.</li>
  *   <li>Deduplication needs every copy of an {@code event_id} in one task, so clicks are first
  *       repartitioned by {@code event_id}, and only then by each output's key. Every repartition
  *       carries the clicks' original bytes ({@link Parsed}), so late records leave unchanged.</li>
- *   <li>Event time comes from the payload at every source; repartitioned records keep it as
- *       their timestamp. Grace is checked against the stream time of the task that owns the
- *       output's key (per partition, only moving forward).</li>
- *   <li>Clicks and impressions of a user share one repartition topic, so the join's two sides
- *       are co-partitioned by construction and share one stream time; the DSL join cannot have
- *       a grace per side nor route late records, so the join is a processor.</li>
+ *   <li>Clicks and impressions of a user reach the same task through two repartition topics of the
+ *       same partition count, merged: the join's two sides are co-partitioned by construction.</li>
  *   <li>{@code cdc.users} is a global table: it needs no co-partitioning with clicks (cdc-service
  *       owns its partition count) and a null value deletes the user, who is {@code unknown} again.
  *       The lookup is by processing order, not event time.</li>
- *   <li>Lateness is measured from the arrival time stamped at the source, and aggregated in one
- *       task (a one-partition repartition topic) so each wall-clock minute gives one record.</li>
+ *   <li>Lateness (event-lateness-1m) is measured from the arrival time stamped at the source, and
+ *       aggregated in one task (a one-partition repartition topic) so each wall-clock minute gives
+ *       one record.</li>
  * </ul>
  */
 public final class ClickstreamTopology {
@@ -90,36 +98,71 @@ public final class ClickstreamTopology {
     public static final String DEDUP = "dedup-clicks";
     public static final String CLICKS_BY_PRODUCT = "clicks-by-product";
     public static final String PRODUCT_WINDOWS = "product-windows";
+    public static final String PRODUCT_CONVERSION = "product-conversion";
     public static final String CLICKS_BY_EVENT_TYPE = "clicks-by-event-type";
     public static final String EVENT_TYPE_WINDOWS = "event-type-windows";
     public static final String CLICKS_BY_SEGMENT = "clicks-by-segment";
     public static final String SEGMENT_WINDOWS = "segment-windows";
-    public static final String USER_EVENTS_BY_USER = "user-events-by-user";
+    public static final String CLICKS_BY_USER = "clicks-by-user";
+    public static final String IMPRESSIONS_BY_USER = "impressions-by-user";
     public static final String USER_ACTIVITY = "user-activity";
+    public static final String ACTIVITY_ANOMALIES = "activity-anomalies";
     public static final String USER_SESSIONS = "user-sessions";
     public static final String CLICK_IMPRESSION_JOIN = "click-impression-join";
     public static final String LATENESS_SAMPLES = "lateness-samples";
     public static final String EVENT_LATENESS = "event-lateness";
+
+    /** The receivers of the event-time hops: each output's watermark is one of theirs. */
+    public static final String DEDUP_CLOCK = "click-watermarks";
+    public static final String PRODUCT_CLOCK = "product-watermarks";
+    public static final String EVENT_TYPE_CLOCK = "event-type-watermarks";
+    public static final String SEGMENT_CLOCK = "segment-watermarks";
+    public static final String USER_CLOCK = "user-watermarks";
+
+    public static final String WINDOWS_SINK = "clicks-per-product-sink";
+    public static final String CONVERSION_SINK = "product-conversion-sink";
+    public static final String EVENT_TYPE_SINK = "event-type-counts-sink";
+    public static final String SEGMENT_SINK = "segment-dashboard-sink";
+    public static final String ACTIVITY_SINK = "user-activity-sink";
+    public static final String ANOMALY_SINK = "activity-anomalies-sink";
+    public static final String PRODUCT_LATE_SINK = "product-late-sink";
+    public static final String EVENT_TYPE_LATE_SINK = "event-type-late-sink";
+    public static final String SEGMENT_LATE_SINK = "segment-late-sink";
+    public static final String ANOMALY_LATE_SINK = "activity-anomalies-late-sink";
+
+    /** Stage ids of the event-time channels: the two inputs, and the dedup tasks that relay clicks on. */
+    static final int CLICKS_STAGE = 0;
+    static final int IMPRESSIONS_STAGE = 1;
+    static final int DEDUP_STAGE = 2;
 
     private final ClickstreamProperties props;
     private final EventSerde<Click> clicks;
     private final RepartitionSerde<Click> repartitionedClicks;
     private final EventSerde<Impression> impressions;
     private final StreamworksMetrics metrics;
+    private final EventTime eventTime;
     private final String lateTopic;
 
-    public ClickstreamTopology(ClickstreamProperties props, EventSerde<Click> clicks,
-                               EventSerde<Impression> impressions, StreamworksMetrics metrics, String lateTopic) {
+    public ClickstreamTopology(ClickstreamProperties props, EventSerde<Click> clicks, EventSerde<Impression> impressions,
+                               StreamworksMetrics metrics, EventTime eventTime, String lateTopic) {
         this.props = props;
         this.clicks = clicks;
         this.repartitionedClicks = RepartitionSerde.of(clicks, new ClickCodec());
         this.impressions = impressions;
         this.metrics = metrics;
+        this.eventTime = eventTime;
         this.lateTopic = lateTopic;
+    }
+
+    /** The store of an output's windows, queryable over REST. */
+    public static String windowsStore(String operator) {
+        return operator + "-store";
     }
 
     public void addTo(StreamsBuilder builder) {
         ClickstreamProperties.Topics topics = props.topics();
+        Stage clickStage = Stage.input(CLICKS_STAGE, topics.clicks());
+        Stage dedupStage = Stage.relay(DEDUP_STAGE, DEDUP_CLOCK);
         boolean lateness = props.computes(Output.EVENT_LATENESS);
         KStream<String, Parsed<Click>> source = builder
                 .stream(topics.clicks(), Consumed.with(Serdes.String(), clicks)
@@ -129,10 +172,12 @@ public final class ClickstreamTopology {
         if (lateness) {
             source = source.processValues(ArrivalTime.stamp(), Named.as("stamp-arrival"));
         }
-        KStream<String, Parsed<Click>> deduplicated = source
-                .selectKey((key, click) -> click.value().eventId(), Named.as("key-clicks-by-event-id"))
-                .repartition(Repartitioned.with(Serdes.String(), repartitionedClicks).withName(CLICKS_BY_EVENT_ID))
-                .process(ClickDedupProcessor.supplier(props.dedupWindow(), metrics.registry()), Named.as(DEDUP));
+        KStream<String, Parsed<Click>> deduplicated = eventTime.receive(
+                        eventTime.sendKeyedBy(source, clickStage, (key, click) -> click.value().eventId(),
+                                repartitionedClicks, CLICKS_BY_EVENT_ID),
+                        DEDUP_CLOCK, clickStage)
+                .process(ClickDedupProcessor.supplier(props.dedupWindow(), eventTime, DEDUP_CLOCK, metrics.registry()),
+                        Named.as(DEDUP));
         KStream<String, Parsed<Click>> unique = deduplicated;
         if (lateness) {
             latenessOutput(deduplicated);
@@ -142,93 +187,173 @@ public final class ClickstreamTopology {
 
         // only the pipelines of the outputs this deployment computes are built
         if (props.computesAny(Output.CLICKS_PER_PRODUCT, Output.PRODUCT_CONVERSION)) {
-            productOutputs(unique);
+            productOutputs(unique, dedupStage);
         }
         if (props.computes(Output.EVENT_TYPE_COUNTS)) {
-            eventTypeOutputs(unique);
+            eventTypeOutputs(unique, dedupStage);
         }
         if (props.computes(Output.SEGMENT_DASHBOARD)) {
-            segmentOutputs(builder, unique);
+            segmentOutputs(builder, unique, dedupStage);
         }
         if (props.computesAny(Output.USER_ACTIVITY, Output.ACTIVITY_ANOMALIES, Output.USER_SESSIONS, Output.MATCHES)) {
-            userOutputs(builder, unique);
+            userOutputs(builder, unique, dedupStage);
         }
     }
 
-    private void productOutputs(KStream<String, Parsed<Click>> unique) {
-        KStream<String, Object> out = unique
-                .selectKey((eventId, click) -> click.value().productId(), Named.as("key-clicks-by-product"))
-                .repartition(Repartitioned.with(Serdes.String(), repartitionedClicks).withName(CLICKS_BY_PRODUCT))
-                .process(ProductWindowProcessor.supplier(props, metrics), Named.as(PRODUCT_WINDOWS));
-        sink(out, props.topics().clicksPerProduct(), JsonSerde.of(ProductClicks.class), ProductWindowProcessor.WINDOWS_SINK);
-        sink(out, props.topics().productConversion(), JsonSerde.of(ProductConversion.class),
-                ProductWindowProcessor.CONVERSION_SINK);
-        late(out, ProductWindowProcessor.LATE_SINK);
+    private void productOutputs(KStream<String, Parsed<Click>> unique, Stage dedup) {
+        KStream<String, Parsed<Click>> byProduct = eventTime.receive(
+                eventTime.sendKeyedBy(unique, dedup, (eventId, click) -> click.value().productId(),
+                        repartitionedClicks, CLICKS_BY_PRODUCT),
+                PRODUCT_CLOCK, dedup);
+        if (props.computes(Output.CLICKS_PER_PRODUCT)) {
+            String output = props.topics().clicksPerProduct();
+            eventTime.bind(PRODUCT_CLOCK, output);
+            ClickstreamProperties.ClicksPerProduct spec = props.clicksPerProduct();
+            boolean approximate = props.distinct() == ClickstreamProperties.Distinct.APPROXIMATE;
+            WindowAggregation.Builder<Click, WindowFigures> windows = figures(PRODUCT_WINDOWS, spec)
+                    .emit(emit(spec.emit()), WINDOWS_SINK, (product, window, figures) ->
+                            new ProductClicks(window, product, figures.events(), figures.uniqueUsers()))
+                    .late(PRODUCT_LATE_SINK, output);
+            if (!approximate) {
+                windows.distinct(Click::userId);
+            }
+            KStream<String, Object> out = byProduct.process(windows.build(eventTime, PRODUCT_CLOCK, metrics),
+                    Named.as(PRODUCT_WINDOWS));
+            sink(out, output, JsonSerde.of(ProductClicks.class), WINDOWS_SINK);
+            late(out, PRODUCT_LATE_SINK);
+        }
+        if (props.computes(Output.PRODUCT_CONVERSION)) {
+            KStream<String, Object> out = byProduct.process(new RunningTotals<>(PRODUCT_CONVERSION + "-store",
+                    CONVERSION_SINK, JsonSerde.of(ProductConversion.class), ProductConversion::first,
+                    (conversion, click) -> conversion.add(click.eventType())), Named.as(PRODUCT_CONVERSION));
+            sink(out, props.topics().productConversion(), JsonSerde.of(ProductConversion.class), CONVERSION_SINK);
+        }
     }
 
-    private void eventTypeOutputs(KStream<String, Parsed<Click>> unique) {
-        KStream<String, Object> out = unique
-                .selectKey((eventId, click) -> click.value().eventType().json(), Named.as("key-clicks-by-event-type"))
-                .repartition(Repartitioned.with(Serdes.String(), repartitionedClicks).withName(CLICKS_BY_EVENT_TYPE))
-                .process(EventTypeWindowProcessor.supplier(props, metrics), Named.as(EVENT_TYPE_WINDOWS));
-        sink(out, props.topics().eventTypeCounts(), JsonSerde.of(EventTypeCount.class), EventTypeWindowProcessor.SINK);
-        late(out, EventTypeWindowProcessor.LATE_SINK);
+    private void eventTypeOutputs(KStream<String, Parsed<Click>> unique, Stage dedup) {
+        String output = props.topics().eventTypeCounts();
+        eventTime.bind(EVENT_TYPE_CLOCK, output);
+        ClickstreamProperties.EventTypeCounts spec = props.eventTypeCounts();
+        KStream<String, Object> out = eventTime.receive(
+                        eventTime.sendKeyedBy(unique, dedup, (eventId, click) -> click.value().eventType().json(),
+                                repartitionedClicks, CLICKS_BY_EVENT_TYPE),
+                        EVENT_TYPE_CLOCK, dedup)
+                .process(figures(EVENT_TYPE_WINDOWS, spec)
+                        .emit(emit(spec.emit()), EVENT_TYPE_SINK, (type, window, figures) ->
+                                new EventTypeCount(window, type, figures.events(), figures.amount()))
+                        .late(EVENT_TYPE_LATE_SINK, output)
+                        .build(eventTime, EVENT_TYPE_CLOCK, metrics), Named.as(EVENT_TYPE_WINDOWS));
+        sink(out, output, JsonSerde.of(EventTypeCount.class), EVENT_TYPE_SINK);
+        late(out, EVENT_TYPE_LATE_SINK);
     }
 
-    private void segmentOutputs(StreamsBuilder builder, KStream<String, Parsed<Click>> unique) {
+    private void segmentOutputs(StreamsBuilder builder, KStream<String, Parsed<Click>> unique, Stage dedup) {
         UserRowSerde rows = new UserRowSerde();
         GlobalKTable<String, UserRow> users = builder.globalTable(props.topics().users(),
                 Consumed.with(Serdes.String(), rows).withName(USERS_SOURCE),
                 Materialized.<String, UserRow, KeyValueStore<Bytes, byte[]>>as(USERS_STORE)
                         .withKeySerde(Serdes.String()).withValueSerde(rows));
-        KStream<String, Object> out = unique
-                .leftJoin(users, (eventId, click) -> click.value().userId(),
-                        (click, row) -> new SegmentedClick(UserRow.segmentOf(row), click), Named.as("enrich-with-segment"))
-                .selectKey((eventId, segmented) -> segmented.segment(), Named.as("key-clicks-by-segment"))
-                .mapValues(SegmentedClick::click, Named.as("unwrap-segmented-clicks"))
-                .repartition(Repartitioned.with(Serdes.String(), repartitionedClicks).withName(CLICKS_BY_SEGMENT))
-                .process(SegmentWindowProcessor.supplier(props, metrics), Named.as(SEGMENT_WINDOWS));
-        sink(out, props.topics().segmentDashboard(), JsonSerde.of(SegmentDashboard.class), SegmentWindowProcessor.SINK);
-        late(out, SegmentWindowProcessor.LATE_SINK);
+        String output = props.topics().segmentDashboard();
+        eventTime.bind(SEGMENT_CLOCK, output);
+        ClickstreamProperties.SegmentDashboard spec = props.segmentDashboard();
+        KStream<String, SegmentedClick> segmented = unique.leftJoin(users, (eventId, click) -> click.value().userId(),
+                (click, row) -> new SegmentedClick(UserRow.segmentOf(row), click), Named.as("enrich-with-segment"));
+        KStream<String, Object> out = eventTime.receive(
+                        eventTime.send(segmented, dedup, (eventId, click) -> KeyValue.pair(click.segment(), click.click()),
+                                repartitionedClicks, CLICKS_BY_SEGMENT),
+                        SEGMENT_CLOCK, dedup)
+                .process(figures(SEGMENT_WINDOWS, spec).distinct(Click::userId)
+                        .emit(emit(spec.emit()), SEGMENT_SINK, (segment, window, figures) ->
+                                new SegmentDashboard(window, segment, figures.events(), figures.uniqueUsers(),
+                                        figures.revenue(), figures.revenuePerPurchase()))
+                        .late(SEGMENT_LATE_SINK, output)
+                        .build(eventTime, SEGMENT_CLOCK, metrics), Named.as(SEGMENT_WINDOWS));
+        sink(out, output, JsonSerde.of(SegmentDashboard.class), SEGMENT_SINK);
+        late(out, SEGMENT_LATE_SINK);
     }
 
-    private void userOutputs(StreamsBuilder builder, KStream<String, Parsed<Click>> unique) {
+    private void userOutputs(StreamsBuilder builder, KStream<String, Parsed<Click>> unique, Stage dedup) {
         String input = props.topics().impressions();
-        KStream<String, UserEvent> impressionsByUser = builder
+        Stage impressionStage = Stage.input(IMPRESSIONS_STAGE, input);
+        UserEventSerde userEvents = new UserEventSerde(clicks, impressions);
+        KStream<String, Parsed<Impression>> impressionSource = builder
                 .stream(input, Consumed.with(Serdes.String(), impressions)
                         .withTimestampExtractor(new EventTimeExtractor()).withName(IMPRESSIONS_SOURCE))
                 .peek((key, impression) -> metrics.recordIn(input, impression.value().eventTime().toEpochMilli()),
-                        Named.as("count-impressions"))
-                .selectKey((key, impression) -> impression.value().userId(), Named.as("key-impressions-by-user"))
-                .mapValues(UserEvent::impression, Named.as("wrap-impressions"));
-        KStream<String, UserEvent> events = unique
-                .selectKey((eventId, click) -> click.value().userId(), Named.as("key-clicks-by-user"))
-                .mapValues(UserEvent::click, Named.as("wrap-clicks"))
-                .merge(impressionsByUser, Named.as("merge-user-events"))
-                .repartition(Repartitioned.with(Serdes.String(), new UserEventSerde(clicks, impressions))
-                        .withName(USER_EVENTS_BY_USER));
+                        Named.as("count-impressions"));
+        KStream<String, UserEvent> impressionsByUser = eventTime.send(impressionSource, impressionStage,
+                (key, impression) -> KeyValue.pair(impression.value().userId(), UserEvent.impression(impression)),
+                userEvents, IMPRESSIONS_BY_USER);
+        KStream<String, UserEvent> clicksByUser = eventTime.send(unique, dedup,
+                (eventId, click) -> KeyValue.pair(click.value().userId(), UserEvent.click(click)),
+                userEvents, CLICKS_BY_USER);
+        KStream<String, UserEvent> events = eventTime.receive(
+                clicksByUser.merge(impressionsByUser, Named.as("merge-user-events")), USER_CLOCK, dedup, impressionStage);
+        KStream<String, Parsed<Click>> userClicks = events
+                .filter((user, event) -> event instanceof UserEvent.ClickEvent, Named.as("user-clicks-only"))
+                .mapValues(event -> ((UserEvent.ClickEvent) event).parsed(), Named.as("unwrap-user-clicks"));
 
-        if (props.computesAny(Output.USER_ACTIVITY, Output.ACTIVITY_ANOMALIES)) {
-            KStream<String, Object> activity = events.process(UserActivityProcessor.supplier(props, metrics),
+        if (props.computes(Output.USER_ACTIVITY)) {
+            KStream<String, Object> activity = userClicks.process(new RunningTotals<>(USER_ACTIVITY + "-store",
+                    ACTIVITY_SINK, JsonSerde.of(UserActivity.class), UserActivity::first,
+                    (totals, click) -> totals.add(click.eventTime(), click.eventType() == Click.EventType.PURCHASE)),
                     Named.as(USER_ACTIVITY));
-            sink(activity, props.topics().userActivity(), JsonSerde.of(UserActivity.class),
-                    UserActivityProcessor.ACTIVITY_SINK);
-            sink(activity, props.topics().activityAnomalies(), JsonSerde.of(ActivityAnomaly.class),
-                    UserActivityProcessor.ANOMALY_SINK);
-            late(activity, UserActivityProcessor.LATE_SINK);
+            sink(activity, props.topics().userActivity(), JsonSerde.of(UserActivity.class), ACTIVITY_SINK);
+        }
+        if (props.computes(Output.ACTIVITY_ANOMALIES)) {
+            anomalyOutput(userClicks);
         }
         if (props.computes(Output.USER_SESSIONS)) {
-            KStream<String, Object> sessions = events.process(SessionProcessor.supplier(props, metrics),
+            eventTime.bind(USER_CLOCK, props.topics().userSessions());
+            KStream<String, Object> sessions = events.process(SessionProcessor.supplier(props, metrics, eventTime, USER_CLOCK),
                     Named.as(USER_SESSIONS));
             sink(sessions, props.topics().userSessions(), JsonSerde.of(UserSession.class), SessionProcessor.SINK);
             late(sessions, SessionProcessor.LATE_SINK);
         }
         if (props.computes(Output.MATCHES)) {
-            KStream<String, Object> matches = events.process(MatchProcessor.supplier(props, metrics),
+            eventTime.bind(USER_CLOCK, props.topics().matches());
+            KStream<String, Object> matches = events.process(MatchProcessor.supplier(props, metrics, eventTime, USER_CLOCK),
                     Named.as(CLICK_IMPRESSION_JOIN));
             sink(matches, props.topics().matches(), JsonSerde.of(ClickImpressionMatch.class), MatchProcessor.SINK);
             late(matches, MatchProcessor.LATE_SINK);
         }
+    }
+
+    private void anomalyOutput(KStream<String, Parsed<Click>> userClicks) {
+        String output = props.topics().activityAnomalies();
+        eventTime.bind(USER_CLOCK, output);
+        ClickstreamProperties.ActivityAnomalies spec = props.activityAnomalies();
+        long threshold = props.anomalyThreshold();
+        KStream<String, Object> anomalies = userClicks.process(WindowAggregation.<Click, MinuteActivity>named(
+                        ACTIVITY_ANOMALIES)
+                .windows(Windows.tumbling(spec.size(), spec.grace()), spec.size().plus(spec.grace()))
+                .aggregate(MinuteActivity::empty, (user, click, activity, first) -> activity.add(threshold),
+                        JsonSerde.of(MinuteActivity.class))
+                .emit(WindowAggregation.Emit.NONE, null, null)
+                .onUpdate((user, window, before, after, click, emitter) -> {
+                    if (after.firstCrossingAfter(before)) {
+                        emitter.emit(ANOMALY_SINK, user, new ActivityAnomaly(window, user, after.events()),
+                                window.endMs());
+                    }
+                })
+                .late(ANOMALY_LATE_SINK, output)
+                .build(eventTime, USER_CLOCK, metrics), Named.as(ACTIVITY_ANOMALIES));
+        sink(anomalies, output, JsonSerde.of(ActivityAnomaly.class), ANOMALY_SINK);
+        late(anomalies, ANOMALY_LATE_SINK);
+    }
+
+    /** A windowed output over {@link WindowFigures}: events, distinct users, purchases, amounts. */
+    private WindowAggregation.Builder<Click, WindowFigures> figures(String name, ClickstreamProperties.WindowSpec spec) {
+        boolean approximate = props.distinct() == ClickstreamProperties.Distinct.APPROXIMATE;
+        return WindowAggregation.<Click, WindowFigures>named(name)
+                .windows(Windows.hopping(spec.size(), spec.advance(), spec.grace()), props.retention())
+                .aggregate(WindowFigures::empty, (key, click, figures, firstUser) -> figures.add(firstUser, approximate,
+                        click.userId(), click.eventType() == Click.EventType.PURCHASE, click.revenue(), click.amount()),
+                        new WindowFiguresSerde());
+    }
+
+    private static WindowAggregation.Emit emit(ClickstreamProperties.Emit emit) {
+        return emit == ClickstreamProperties.Emit.FINAL ? WindowAggregation.Emit.FINAL : WindowAggregation.Emit.UPDATE;
     }
 
     private void latenessOutput(KStream<String, Parsed<Click>> unique) {

@@ -6,7 +6,10 @@ import dev.streamworks.common.event.Impression;
 import dev.streamworks.common.ops.StreamworksMetrics;
 import dev.streamworks.common.serde.EventSerde;
 import dev.streamworks.common.serde.JsonSerde;
+import dev.streamworks.common.testing.TestEventTime;
 import dev.streamworks.common.testing.TestTimes;
+import dev.streamworks.common.time.EventTime;
+import dev.streamworks.common.time.EventTimeSettings;
 import dev.streamworks.common.testing.TopologyDriver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.header.Headers;
@@ -46,7 +49,8 @@ final class ClickstreamDriver implements AutoCloseable {
     ClickstreamDriver(ClickstreamProperties props, Path stateDir) {
         this.props = props;
         driver = TopologyDriver.drive(TopologyDriver.settings(APP, StreamworksProperties.defaults(), metrics, stateDir),
-                builder -> new ClickstreamTopology(props, clickSerde(), impressionSerde(), metrics, LATE).addTo(builder));
+                builder -> new ClickstreamTopology(props, clickSerde(), impressionSerde(), metrics, eventTime(), LATE)
+                        .addTo(builder));
         clicks = input(props.topics().clicks());
         impressions = input(props.topics().impressions());
         users = input(props.topics().users());
@@ -130,5 +134,19 @@ final class ClickstreamDriver implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
+    }
+
+    /**
+     * Lets the wall clock pass the idle timeout with no impression read: the impressions partition
+     * is idle and stops holding the per-user watermark back (CONTRACTS.md section 1), as it would
+     * after 30 quiet seconds in a running service.
+     */
+    void impressionsIdle() {
+        driver.advanceWallClockTime(EventTimeSettings.defaults().idleTimeout().plusSeconds(1));
+    }
+
+    /** Event time of the topology under TopologyTestDriver: one partition per topic. */
+    static EventTime eventTime() {
+        return TestEventTime.onePartition("user-clicks", "user-impressions");
     }
 }

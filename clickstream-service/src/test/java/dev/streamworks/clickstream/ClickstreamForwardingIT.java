@@ -1,6 +1,5 @@
 package dev.streamworks.clickstream;
 
-import dev.streamworks.clickstream.processor.UserActivityProcessor;
 import dev.streamworks.common.query.KeyOwners;
 import dev.streamworks.common.serde.JsonSerde;
 import dev.streamworks.common.testing.KafkaBroker;
@@ -159,7 +158,7 @@ class ClickstreamForwardingIT {
         KeyOwners owners = instance.bean(KeyOwners.class);
         List<Integer> remote = new ArrayList<>();
         for (int i = 0; i < USERS; i++) {
-            Optional<HostInfo> owner = owners.remoteOwner(UserActivityProcessor.ACTIVITY_STORE, user(i));
+            Optional<HostInfo> owner = owners.remoteOwner(ClickstreamTopology.USER_ACTIVITY + "-store", user(i));
             if (owner.isPresent()) {
                 remote.add(i);
             }

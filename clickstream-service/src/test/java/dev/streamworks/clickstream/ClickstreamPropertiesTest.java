@@ -50,6 +50,5 @@ class ClickstreamPropertiesTest {
         assertThat(new ClickstreamProperties.EventTypeCounts(Duration.ofSeconds(30), Duration.ofSeconds(7),
                 Duration.ofSeconds(10), ClickstreamProperties.Emit.UPDATE).isValidShape()).isFalse();
         assertThat(ClickstreamProperties.defaults().isRetentionCoveringGrace()).isTrue();
-        assertThat(ClickstreamProperties.defaults().largestGrace()).isEqualTo(Duration.ofMinutes(10));
     }
 }

@@ -14,13 +14,9 @@ import dev.streamworks.clickstream.domain.UserActivity;
 import dev.streamworks.clickstream.domain.UserSession;
 import dev.streamworks.clickstream.processor.ArrivalTime;
 import dev.streamworks.clickstream.processor.ClickDedupProcessor;
-import dev.streamworks.clickstream.processor.EventTypeWindowProcessor;
 import dev.streamworks.clickstream.processor.LatenessProcessor;
 import dev.streamworks.clickstream.processor.MatchProcessor;
-import dev.streamworks.clickstream.processor.ProductWindowProcessor;
-import dev.streamworks.clickstream.processor.SegmentWindowProcessor;
 import dev.streamworks.clickstream.processor.SessionProcessor;
-import dev.streamworks.clickstream.processor.UserActivityProcessor;
 import dev.streamworks.common.config.StreamworksProperties;
 import dev.streamworks.common.streams.LateRecords;
 import dev.streamworks.common.streams.Window;
@@ -309,6 +305,7 @@ class ClickstreamTopologyTest {
         @Test
         void shouldEmitOneSessionWhenItClosesWithEndAtLastEventPlusGap() {
             start();
+            cs.impressionsIdle();
 
             cs.click("e1", minutes(0), "u1", "view", "p1", 10.0, 1);
             cs.click("e2", minutes(10), "u1", "purchase", "p1", 10.0, 3);
@@ -330,6 +327,7 @@ class ClickstreamTopologyTest {
         @Test
         void shouldMergeTwoSessionsThatAClickBridges() {
             start();
+            cs.impressionsIdle();
 
             cs.click("e1", minutes(0), "u1", "view", "p1", 1.0, 1);
             cs.click("e2", minutes(35), "u1", "view", "p1", 1.0, 1);
@@ -343,6 +341,7 @@ class ClickstreamTopologyTest {
         @Test
         void shouldRouteAClickWhoseSessionHasClosedToTheLateTopic() {
             start();
+            cs.impressionsIdle();
 
             cs.click("e1", minutes(0), "u1", "view", "p1", 1.0, 1);
             cs.click("e2", minutes(100), "u2", "view", "p1", 1.0, 1);
@@ -616,19 +615,19 @@ class ClickstreamTopologyTest {
             var builder = TopologyDriver.builder(TopologyDriver.settings(ClickstreamDriver.APP,
                     StreamworksProperties.defaults(), only.metrics, stateDir));
             new ClickstreamTopology(props, ClickstreamDriver.clickSerde(), ClickstreamDriver.impressionSerde(),
-                    only.metrics, ClickstreamDriver.LATE).addTo(builder);
+                    only.metrics, ClickstreamDriver.eventTime(), ClickstreamDriver.LATE).addTo(builder);
 
             String description = builder.build().describe().toString();
 
-            assertThat(description).contains(ClickDedupProcessor.STORE, ProductWindowProcessor.WINDOWS_STORE,
-                    ProductWindowProcessor.USERS_STORE, "clicks-by-event-id-repartition",
+            assertThat(description).contains(ClickDedupProcessor.STORE, "product-windows-store",
+                    "product-windows-distinct-store", "clicks-by-event-id-repartition",
                     "clicks-by-product-repartition");
-            assertThat(description).doesNotContain(ProductWindowProcessor.CONVERSION_STORE,
-                    EventTypeWindowProcessor.WINDOWS_STORE, SegmentWindowProcessor.WINDOWS_STORE,
-                    ClickstreamTopology.USERS_STORE, UserActivityProcessor.ACTIVITY_STORE, SessionProcessor.SESSIONS_STORE,
-                    MatchProcessor.CLICKS_STORE, LatenessProcessor.STORE, ClickstreamTopology.IMPRESSIONS_SOURCE,
-                    "clicks-by-event-type-repartition", "clicks-by-segment-repartition",
-                    "user-events-by-user-repartition", "lateness-samples-repartition");
+            assertThat(description).doesNotContain("product-conversion-store", "event-type-windows-store",
+                    "segment-windows-store", ClickstreamTopology.USERS_STORE, "user-activity-store",
+                    SessionProcessor.SESSIONS_STORE, MatchProcessor.CLICKS_STORE, LatenessProcessor.STORE,
+                    ClickstreamTopology.IMPRESSIONS_SOURCE, "clicks-by-event-type-repartition",
+                    "clicks-by-segment-repartition", "clicks-by-user-repartition", "impressions-by-user-repartition",
+                    "lateness-samples-repartition");
         }
 
         @Test
@@ -671,24 +670,23 @@ class ClickstreamTopologyTest {
         var builder = TopologyDriver.builder(TopologyDriver.settings(ClickstreamDriver.APP,
                 StreamworksProperties.defaults(), named.metrics, stateDir));
         new ClickstreamTopology(props, ClickstreamDriver.clickSerde(), ClickstreamDriver.impressionSerde(),
-                named.metrics, ClickstreamDriver.LATE).addTo(builder);
+                named.metrics, ClickstreamDriver.eventTime(), ClickstreamDriver.LATE).addTo(builder);
 
         String description = builder.build().describe().toString();
 
-        assertThat(description).contains(ClickDedupProcessor.STORE, ProductWindowProcessor.WINDOWS_STORE,
-                ProductWindowProcessor.USERS_STORE, ProductWindowProcessor.CONVERSION_STORE,
-                ProductWindowProcessor.EMITTED_STORE, EventTypeWindowProcessor.WINDOWS_STORE,
-                EventTypeWindowProcessor.EMITTED_STORE, SegmentWindowProcessor.WINDOWS_STORE,
-                SegmentWindowProcessor.USERS_STORE, SegmentWindowProcessor.EMITTED_STORE,
-                UserActivityProcessor.ACTIVITY_STORE, UserActivityProcessor.MINUTES_STORE,
-                SessionProcessor.SESSIONS_STORE, SessionProcessor.CLOSING_STORE, MatchProcessor.IMPRESSIONS_STORE,
-                MatchProcessor.CLICKS_STORE, LatenessProcessor.STORE, LatenessProcessor.EMITTED_STORE,
-                ClickstreamTopology.USERS_STORE,
+        assertThat(description).contains(ClickDedupProcessor.STORE, ClickDedupProcessor.EXPIRY_STORE,
+                "product-windows-store", "product-windows-distinct-store", "product-windows-closed-store",
+                "product-conversion-store", "event-type-windows-store", "segment-windows-store",
+                "segment-windows-distinct-store", "user-activity-store", "activity-anomalies-store",
+                SessionProcessor.SESSIONS_STORE, SessionProcessor.DUE_STORE, MatchProcessor.IMPRESSIONS_STORE,
+                MatchProcessor.IMPRESSIONS_EXPIRY_STORE, MatchProcessor.CLICKS_STORE, MatchProcessor.CLICKS_EXPIRY_STORE,
+                LatenessProcessor.STORE, LatenessProcessor.EMITTED_STORE, ClickstreamTopology.USERS_STORE,
                 "clicks-by-event-id-repartition", "clicks-by-product-repartition", "clicks-by-event-type-repartition",
-                "clicks-by-segment-repartition", "user-events-by-user-repartition", "lateness-samples-repartition",
-                ClickstreamTopology.CLICKS_SOURCE, ClickstreamTopology.IMPRESSIONS_SOURCE,
-                ClickstreamTopology.USERS_SOURCE, ProductWindowProcessor.WINDOWS_SINK, ProductWindowProcessor.LATE_SINK,
-                MatchProcessor.SINK, LatenessProcessor.SINK);
+                "clicks-by-segment-repartition", "clicks-by-user-repartition", "impressions-by-user-repartition",
+                "lateness-samples-repartition", ClickstreamTopology.CLICKS_SOURCE, ClickstreamTopology.IMPRESSIONS_SOURCE,
+                ClickstreamTopology.USERS_SOURCE, ClickstreamTopology.DEDUP_CLOCK, ClickstreamTopology.USER_CLOCK,
+                ClickstreamTopology.WINDOWS_SINK, ClickstreamTopology.PRODUCT_LATE_SINK, MatchProcessor.SINK,
+                LatenessProcessor.SINK);
         assertThat(description).doesNotContain("KSTREAM-", "STATE-STORE-", "KTABLE-");
     }
 }

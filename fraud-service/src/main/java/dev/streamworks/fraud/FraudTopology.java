@@ -73,7 +73,7 @@ public final class FraudTopology {
                         eventTime.sendKeyedBy(source, stage, (key, transaction) -> transaction.value().userId(),
                                 RepartitionSerde.of(transactions, new TransactionCodec()), TRANSACTIONS_BY_USER),
                         USER_CLOCK, stage)
-                .process(FraudStateProcessor.supplier(props, metrics, eventTime), Named.as(FRAUD_STATE_MACHINE));
+                .process(FraudStateProcessor.supplier(props, metrics, eventTime, USER_CLOCK), Named.as(FRAUD_STATE_MACHINE));
         eventTime.bind(USER_CLOCK, props.topics().alerts());
         // the processor forwards each record to the sink it belongs to, by name
         outputs.to(props.topics().alerts(), Produced.with(Serdes.String(), erased(JsonSerde.of(FraudAlert.class)))

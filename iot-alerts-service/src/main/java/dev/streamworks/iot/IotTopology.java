@@ -129,7 +129,7 @@ public final class IotTopology {
                     }
                 })
                 .late(LATE_SINK, props.topics().stats(), props.topics().alerts())
-                .build(eventTime, metrics);
+                .build(eventTime, DEVICE_CLOCK, metrics);
     }
 
     @SuppressWarnings("unchecked")

@@ -8,6 +8,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorSupplier;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
+import dev.streamworks.common.time.InternalHeaders;
 import java.nio.ByteBuffer;
 
 /**
@@ -20,7 +21,7 @@ import java.nio.ByteBuffer;
  */
 public final class ArrivalTime {
 
-    public static final String HEADER = "x-streamworks-arrival-ms";
+    public static final String HEADER = InternalHeaders.PREFIX + "arrival-ms";
 
     private ArrivalTime() {
     }

@@ -2,67 +2,87 @@ package dev.streamworks.clickstream.processor;
 
 import dev.streamworks.common.event.Click;
 import dev.streamworks.common.serde.Parsed;
+import dev.streamworks.common.time.EventTime;
+import dev.streamworks.common.time.Stamp;
+import dev.streamworks.common.time.TimeIndex;
+import dev.streamworks.common.time.Watermark;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.WindowStore;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Set;
 
 /**
- * Drops repeated {@code event_id}s, like Spark's {@code dropDuplicates("event_id")} under a
- * watermark of {@code dedup-window}: the first copy of an id is remembered with its event time,
- * and a later copy is dropped while that first copy is younger than the window, measured against
- * the task's stream time (its "watermark"). The input must be partitioned by {@code event_id}, so
- * every copy of an id meets the same store.
+ * Drops repeated {@code event_id}s within {@code dedup-window} (docs/semantics.md section 4; Spark's
+ * {@code dropDuplicatesWithinWatermark}): a click is a duplicate when the latest counted click with
+ * its {@code event_id} has an event time less than the window apart and was read less than the window
+ * before it, in the stream time of their input partitions ({@code rwm}). Both conditions depend on the
+ * input alone, so a backlog, live traffic and a restart drop the same clicks. The input is
+ * partitioned by {@code event_id}, so every copy of an id meets the same store.
  * <p>
- * The store is a RocksDB window store whose windows are {@code dedup-window} long, aligned to
- * the epoch: an id is kept in the window of its first copy's event time. A copy can only match a
- * first copy from the window of the watermark or the one after it, so a lookup is at most two
- * point reads, never an iterator, and the state is bounded by the ids of two windows: older
- * segments fall away as stream time moves on.
+ * State: per id the kept copy's event time and read watermark (a key-value store), and an index by
+ * the time the watermark makes it useless ({@code rwm + window}: no later copy can then satisfy the
+ * second condition), by which it is deleted. Both stores are compacted and cleared by tombstones.
  * <p>
- * Unlike Spark, a record older than the watermark is not dropped here: the outputs without a
- * window count every valid record, late or not, and the windowed ones route late records to the
- * late topic. Such a record is let through as new (its first copy, if any, is forgotten).
+ * Late clicks are not dropped here: the outputs without a window count every valid record, late or
+ * not, and the windowed ones route late records to the late topic.
  */
 public final class ClickDedupProcessor implements Processor<String, Parsed<Click>, String, Parsed<Click>> {
 
-    public static final String STORE = "click-dedup-ids-store";
+    public static final String STORE = "dedup-first-copies-store";
+    public static final String EXPIRY_STORE = "dedup-expiry-store";
     public static final String DUPLICATES = "streamworks.clickstream.duplicates";
 
-    private final long windowMs;
-    private final Counter duplicates;
-    private ProcessorContext<String, Parsed<Click>> context;
-    private WindowStore<String, Long> seen;
+    /** The kept copy of an id: its event time and read watermark. */
+    record Kept(long eventTimeMs, long rwm) {
+    }
 
-    ClickDedupProcessor(Duration window, MeterRegistry registry) {
+    private final long windowMs;
+    private final EventTime eventTime;
+    private final String receiver;
+    private final Counter duplicates;
+    private Watermark watermark;
+    private ProcessorContext<String, Parsed<Click>> context;
+    private KeyValueStore<String, Kept> kept;
+    private TimeIndex expiry;
+
+    ClickDedupProcessor(Duration window, EventTime eventTime, String receiver, MeterRegistry registry) {
         this.windowMs = window.toMillis();
+        this.eventTime = eventTime;
+        this.receiver = receiver;
         this.duplicates = Counter.builder(DUPLICATES).description("Clicks dropped as a repeated event_id")
                 .register(registry);
     }
 
     public static ProcessorSupplier<String, Parsed<Click>, String, Parsed<Click>> supplier(Duration window,
+                                                                                          EventTime eventTime,
+                                                                                          String receiver,
                                                                                           MeterRegistry registry) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Parsed<Click>, String, Parsed<Click>> get() {
-                return new ClickDedupProcessor(window, registry);
+                return new ClickDedupProcessor(window, eventTime, receiver, registry);
             }
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                // retention: the watermark's window and the current one
-                return Set.of(Stores.windowStoreBuilder(
-                        Stores.persistentWindowStore(STORE, window.multipliedBy(2), window, false),
-                        Serdes.String(), Serdes.Long()));
+                return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
+                        new KeptSerde()).withCachingEnabled(), TimeIndex.storeBuilder(EXPIRY_STORE));
             }
         };
     }
@@ -70,34 +90,67 @@ public final class ClickDedupProcessor implements Processor<String, Parsed<Click
     @Override
     public void init(ProcessorContext<String, Parsed<Click>> context) {
         this.context = context;
-        this.seen = context.getStateStore(STORE);
+        this.kept = context.getStateStore(STORE);
+        this.expiry = new TimeIndex(context.getStateStore(EXPIRY_STORE));
+        this.watermark = eventTime.watermark(context, receiver);
+        context.schedule(eventTime.settings().closeCheck(), PunctuationType.WALL_CLOCK_TIME, now -> evict());
     }
 
     @Override
     public void process(Record<String, Parsed<Click>> record) {
+        evict();
         Click click = record.value().value();
-        long eventTime = click.eventTime().toEpochMilli();
-        long streamTime = context.currentStreamTimeMs();
-        // a first copy seen after the watermark (stream time - window) is still remembered; no first
-        // copy is later than stream time, so only the windows of these two instants can hold it
-        long remembered = streamTime - windowMs + 1;
-        long oldest = slot(remembered);
-        long newest = slot(streamTime);
-        if (isFirstCopyAfter(click.eventId(), oldest, remembered)
-                || (newest != oldest && isFirstCopyAfter(click.eventId(), newest, remembered))) {
+        long time = click.eventTime().toEpochMilli();
+        long rwm = Stamp.rwmOf(record.headers(), record.timestamp());
+        Kept first = kept.get(click.eventId());
+        if (first != null && Math.abs(time - first.eventTimeMs()) < windowMs && rwm - first.rwm() < windowMs) {
             duplicates.increment();
             return;
         }
-        seen.put(click.eventId(), eventTime, slot(eventTime));
+        byte[] id = click.eventId().getBytes(StandardCharsets.UTF_8);
+        if (first != null) {
+            expiry.delete(first.rwm() + windowMs, id);
+        }
+        kept.put(click.eventId(), new Kept(time, rwm));
+        expiry.put(rwm + windowMs, id);
         context.forward(record);
     }
 
-    private boolean isFirstCopyAfter(String eventId, long slot, long remembered) {
-        Long first = seen.fetch(eventId, slot);
-        return first != null && first >= remembered;
+    private void evict() {
+        long now = watermark.get();
+        if (!expiry.anyDue(now)) {
+            return;
+        }
+        for (TimeIndex.Due due : expiry.takeDue(now)) {
+            String id = new String(due.id(), StandardCharsets.UTF_8);
+            Kept current = kept.get(id);
+            // a newer copy of the id replaced the entry: its own expiry is still indexed
+            if (current != null && current.rwm() + windowMs == due.time()) {
+                kept.delete(id);
+            }
+        }
     }
 
-    private long slot(long time) {
-        return time - Math.floorMod(time, windowMs);
+    /** 16 bytes: event time and read watermark. */
+    static final class KeptSerde implements Serde<Kept> {
+        @Override
+        public Serializer<Kept> serializer() {
+            return (topic, value) -> value == null ? null
+                    : ByteBuffer.allocate(16).putLong(value.eventTimeMs()).putLong(value.rwm()).array();
+        }
+
+        @Override
+        public Deserializer<Kept> deserializer() {
+            return (topic, bytes) -> {
+                if (bytes == null) {
+                    return null;
+                }
+                if (bytes.length != 16) {
+                    throw new SerializationException("a dedup entry has 16 bytes, not " + bytes.length);
+                }
+                ByteBuffer in = ByteBuffer.wrap(bytes);
+                return new Kept(in.getLong(), in.getLong());
+            };
+        }
     }
 }

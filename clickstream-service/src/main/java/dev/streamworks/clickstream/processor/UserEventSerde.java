@@ -78,6 +78,9 @@ public final class UserEventSerde implements Serde<UserEvent> {
     public Deserializer<UserEvent> deserializer() {
         return (topic, data) -> {
             Parsed<Event> parsed = events.read(data);
+            if (parsed == null) {
+                return null; // an event-time heartbeat
+            }
             if (parsed.value() instanceof Click click) {
                 return UserEvent.click(new Parsed<>(click, parsed.bytes()));
             }

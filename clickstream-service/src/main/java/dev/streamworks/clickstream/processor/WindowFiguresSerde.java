@@ -13,7 +13,7 @@ import java.nio.ByteBuffer;
  * reads and writes one to three of them, so no JSON on that path. Layout: a version byte, events,
  * unique users, purchases, revenue, amount, then the sketch's length (-1: none) and registers.
  */
-final class WindowFiguresSerde implements Serde<WindowFigures> {
+public final class WindowFiguresSerde implements Serde<WindowFigures> {
 
     private static final byte VERSION = 1;
     private static final int FIXED = 1 + 3 * Long.BYTES + 2 * Double.BYTES + Integer.BYTES;

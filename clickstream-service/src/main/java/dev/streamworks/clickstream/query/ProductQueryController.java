@@ -5,15 +5,16 @@ import dev.streamworks.clickstream.ClickstreamProperties.Output;
 import dev.streamworks.clickstream.domain.ProductClicks;
 import dev.streamworks.clickstream.domain.ProductConversion;
 import dev.streamworks.clickstream.domain.WindowFigures;
-import dev.streamworks.clickstream.processor.ProductWindowProcessor;
+import dev.streamworks.clickstream.ClickstreamTopology;
 import dev.streamworks.common.query.KeyOwners;
 import dev.streamworks.common.query.QueryException;
 import dev.streamworks.common.streams.Window;
+import dev.streamworks.common.time.WindowAggregation;
+import dev.streamworks.common.time.WindowKey;
 import jakarta.servlet.http.HttpServletRequest;
+import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.ReadOnlyWindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -35,6 +36,8 @@ import java.util.List;
 @RequestMapping("/api/products")
 class ProductQueryController {
 
+    private static final String CONVERSION_STORE = ClickstreamTopology.PRODUCT_CONVERSION + "-store";
+
     private final KeyOwners owners;
     private final ClickstreamProperties props;
 
@@ -53,14 +56,15 @@ class ProductQueryController {
             throw QueryException.badRequest("'from' (" + from + ") is after 'to' (" + to + ")");
         }
         long size = props.clicksPerProduct().size().toMillis();
-        return owners.answer(ProductWindowProcessor.WINDOWS_STORE, productId, request, () -> {
+        String windowsStore = ClickstreamTopology.windowsStore(ClickstreamTopology.PRODUCT_WINDOWS);
+        return owners.answer(windowsStore, productId, request, () -> {
             List<ProductClicks> windows = new ArrayList<>();
-            ReadOnlyWindowStore<String, WindowFigures> store = owners.localStore(ProductWindowProcessor.WINDOWS_STORE,
-                    QueryableStoreTypes.windowStore());
-            try (WindowStoreIterator<WindowFigures> found = store.fetch(productId, fromTime, toTime)) {
-                found.forEachRemaining(entry -> windows.add(new ProductClicks(
-                        Window.ofMillis(entry.key, entry.key + size), productId, entry.value.events(),
-                        entry.value.uniqueUsers())));
+            ReadOnlyKeyValueStore<WindowKey, WindowFigures> store = owners.localStore(windowsStore,
+                    QueryableStoreTypes.keyValueStore());
+            for (KeyValue<Long, WindowFigures> found : WindowAggregation.fetch(store, productId,
+                    fromTime.toEpochMilli(), toTime.toEpochMilli())) {
+                windows.add(new ProductClicks(Window.ofMillis(found.key, found.key + size), productId,
+                        found.value.events(), found.value.uniqueUsers()));
             }
             if (windows.isEmpty() && props.computes(Output.PRODUCT_CONVERSION)) {
                 conversion(productId); // 404 when the product was never clicked
@@ -72,12 +76,12 @@ class ProductQueryController {
     @GetMapping("/{productId}/conversion")
     ResponseEntity<?> conversion(@PathVariable String productId, HttpServletRequest request) {
         QueryParams.requireComputed(props, Output.PRODUCT_CONVERSION);
-        return owners.answer(ProductWindowProcessor.CONVERSION_STORE, productId, request, () -> conversion(productId));
+        return owners.answer(CONVERSION_STORE, productId, request, () -> conversion(productId));
     }
 
     private ProductConversion conversion(String productId) {
-        ReadOnlyKeyValueStore<String, ProductConversion> store = owners.localStore(
-                ProductWindowProcessor.CONVERSION_STORE, QueryableStoreTypes.keyValueStore());
+        ReadOnlyKeyValueStore<String, ProductConversion> store = owners.localStore(CONVERSION_STORE,
+                QueryableStoreTypes.keyValueStore());
         ProductConversion conversion = store.get(productId);
         if (conversion == null) {
             throw QueryException.notFound("no clicks on product '" + productId + "'");

@@ -2,26 +2,23 @@ package dev.streamworks.clickstream.query;
 
 import dev.streamworks.clickstream.ClickstreamProperties;
 import dev.streamworks.clickstream.ClickstreamProperties.Output;
-import dev.streamworks.clickstream.domain.SessionFigures;
+import dev.streamworks.clickstream.ClickstreamTopology;
+import dev.streamworks.clickstream.domain.Sessions;
 import dev.streamworks.clickstream.domain.UserActivity;
 import dev.streamworks.clickstream.domain.UserSession;
 import dev.streamworks.clickstream.processor.SessionProcessor;
-import dev.streamworks.clickstream.processor.UserActivityProcessor;
 import dev.streamworks.common.query.KeyOwners;
 import dev.streamworks.common.query.QueryException;
 import dev.streamworks.common.serde.Json;
-import dev.streamworks.common.streams.Window;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import org.apache.kafka.streams.state.ReadOnlySessionStore;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -55,6 +52,7 @@ import java.util.PriorityQueue;
 class UserQueryController {
 
     private static final int MAX_LIMIT = 1000;
+    private static final String ACTIVITY_STORE = ClickstreamTopology.USER_ACTIVITY + "-store";
     private static final Comparator<UserActivity> MOST_ACTIVE = Comparator
             .comparingLong(UserActivity::totalEvents).reversed().thenComparing(UserActivity::userId);
 
@@ -76,7 +74,7 @@ class UserQueryController {
     @GetMapping("/users/{userId}/activity")
     ResponseEntity<?> activity(@PathVariable String userId, HttpServletRequest request) {
         QueryParams.requireComputed(props, Output.USER_ACTIVITY);
-        return owners.answer(UserActivityProcessor.ACTIVITY_STORE, userId, request, () -> activity(userId));
+        return owners.answer(ACTIVITY_STORE, userId, request, () -> activity(userId));
     }
 
     @GetMapping("/users/{userId}/sessions")
@@ -84,13 +82,12 @@ class UserQueryController {
         QueryParams.requireComputed(props, Output.USER_SESSIONS);
         long gap = props.userSessions().gap().toMillis();
         return owners.answer(SessionProcessor.SESSIONS_STORE, userId, request, () -> {
-            ReadOnlySessionStore<String, SessionFigures> store = owners.localStore(SessionProcessor.SESSIONS_STORE,
-                    QueryableStoreTypes.sessionStore());
+            ReadOnlyKeyValueStore<String, Sessions> store = owners.localStore(SessionProcessor.SESSIONS_STORE,
+                    QueryableStoreTypes.keyValueStore());
+            Sessions found = store.get(userId);
             List<UserSession> sessions = new ArrayList<>();
-            try (KeyValueIterator<Windowed<String>, SessionFigures> found = store.fetch(userId)) {
-                found.forEachRemaining(entry -> sessions.add(new UserSession(userId,
-                        Window.ofMillis(entry.key.window().start(), entry.key.window().end() + gap),
-                        entry.value.events(), entry.value.purchases(), entry.value.revenue())));
+            if (found != null) {
+                found.sessions().forEach(session -> sessions.add(SessionProcessor.toOutput(userId, session, gap)));
             }
             if (sessions.isEmpty() && props.computes(Output.USER_ACTIVITY)) {
                 activity(userId); // 404 when the user never clicked
@@ -121,7 +118,7 @@ class UserQueryController {
     }
 
     private List<UserActivity> localTop(int limit) {
-        ReadOnlyKeyValueStore<String, UserActivity> store = owners.localStore(UserActivityProcessor.ACTIVITY_STORE,
+        ReadOnlyKeyValueStore<String, UserActivity> store = owners.localStore(ACTIVITY_STORE,
                 QueryableStoreTypes.keyValueStore());
         // the least active of the current top N on top, so each user costs at most log N
         PriorityQueue<UserActivity> top = new PriorityQueue<>(MOST_ACTIVE.reversed());
@@ -143,7 +140,7 @@ class UserQueryController {
             throw new InvalidStateStoreException("Kafka Streams has not started yet");
         }
         List<HostInfo> others = new ArrayList<>();
-        for (StreamsMetadata metadata : streams.streamsMetadataForStore(UserActivityProcessor.ACTIVITY_STORE)) {
+        for (StreamsMetadata metadata : streams.streamsMetadataForStore(ACTIVITY_STORE)) {
             HostInfo host = metadata.hostInfo();
             if (!host.equals(self) && !host.equals(HostInfo.unavailable()) && !others.contains(host)) {
                 others.add(host);
@@ -153,7 +150,7 @@ class UserQueryController {
     }
 
     private UserActivity activity(String userId) {
-        ReadOnlyKeyValueStore<String, UserActivity> store = owners.localStore(UserActivityProcessor.ACTIVITY_STORE,
+        ReadOnlyKeyValueStore<String, UserActivity> store = owners.localStore(ACTIVITY_STORE,
                 QueryableStoreTypes.keyValueStore());
         UserActivity activity = store.get(userId);
         if (activity == null) {

@@ -23,18 +23,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ProcessorPartsTest {
 
     @Test
-    void shouldPlaceATimestampInEveryHoppingWindowThatHoldsIt() {
-        WindowSlots hopping = new WindowSlots(ClickstreamProperties.defaults().eventTypeCounts());
-
-        assertThat(hopping.startsOf(seconds(25).toEpochMilli())).containsExactly(seconds(0).toEpochMilli(),
-                seconds(10).toEpochMilli(), seconds(20).toEpochMilli());
-        assertThat(hopping.startsOf(seconds(30).toEpochMilli())).containsExactly(seconds(10).toEpochMilli(),
-                seconds(20).toEpochMilli(), seconds(30).toEpochMilli());
-        assertThat(hopping.isClosed(seconds(0).toEpochMilli(), seconds(40).toEpochMilli())).isTrue();
-        assertThat(hopping.isClosed(seconds(0).toEpochMilli(), seconds(40).toEpochMilli() - 1)).isFalse();
-    }
-
-    @Test
     void shouldCarryClicksAndImpressionsWithTheirOriginalBytes() {
         EventSerde<Click> clicks = new EventSerde<>(Click.class, 4096, Duration.ofHours(1), TestTimes.CLOCK);
         EventSerde<Impression> impressions = new EventSerde<>(Impression.class, 4096, Duration.ofHours(1),

@@ -39,11 +39,15 @@ public final class EventTime {
     private final LagProbe lag;
     private final List<String> inputs;
     private final MeterRegistry registry;
-    private final Map<TaskId, Clock> clocks = new ConcurrentHashMap<>();
+    private final Map<ClockKey, ChannelWatermarks> clocks = new ConcurrentHashMap<>();
     private final Map<String, String> receiverOfOutput = new LinkedHashMap<>();
     private int repartitionPartitions;
 
-    private record Clock(String receiver, ChannelWatermarks watermarks) {
+    /**
+     * A receiver's watermarks in one task. Kafka Streams runs one receiver per task, but the
+     * TopologyTestDriver runs the whole topology as one task: the receiver's name tells them apart.
+     */
+    private record ClockKey(TaskId task, String receiver) {
     }
 
     /**
@@ -135,27 +139,25 @@ public final class EventTime {
         int[] ids = Arrays.stream(stages).mapToInt(Stage::id).toArray();
         int[] widths = Arrays.stream(stages).mapToInt(this::width).toArray();
         ChannelWatermarks watermarks = new ChannelWatermarks(ids, widths, settings.idleClose());
-        clocks.put(task, new Clock(receiver, watermarks));
+        clocks.put(new ClockKey(task, receiver), watermarks);
         return watermarks;
     }
 
-    void closeClock(TaskId task, ChannelWatermarks watermarks) {
-        clocks.computeIfPresent(task, (id, clock) -> clock.watermarks() == watermarks ? null : clock);
+    void closeClock(TaskId task, String receiver, ChannelWatermarks watermarks) {
+        clocks.remove(new ClockKey(task, receiver), watermarks);
     }
 
-    /** The watermarks of {@code task}'s receiver, or {@code null} when it has none (yet). */
-    ChannelWatermarks clock(TaskId task) {
-        Clock clock = clocks.get(task);
-        return clock == null ? null : clock.watermarks();
+    /** The watermarks of the receiver {@code receiver} in {@code task}, or {@code null} when not open (yet). */
+    ChannelWatermarks clock(TaskId task, String receiver) {
+        return clocks.get(new ClockKey(task, receiver));
     }
 
     /**
-     * The watermark of the task {@code context} belongs to (its receiver's), {@code Long.MIN_VALUE}
-     * while unknown.
+     * The watermark of the receiver {@code receiver} as the processor of {@code context} sees it: for
+     * the processors after that receiver, in its task. Create it in {@code Processor#init}.
      */
-    public long watermark(ProcessorContext<?, ?> context) {
-        ChannelWatermarks clock = clock(context.taskId());
-        return clock == null ? Long.MIN_VALUE : clock.watermark();
+    public Watermark watermark(ProcessorContext<?, ?> context, String receiver) {
+        return new Watermark(this, context.taskId(), receiver);
     }
 
     /** The watermark of each bound output: the lowest over this instance's tasks that compute it. */
@@ -166,12 +168,12 @@ public final class EventTime {
     }
 
     private OptionalLong lowest(String receiver) {
-        return clocks.values().stream().filter(clock -> clock.receiver().equals(receiver))
-                .mapToLong(clock -> clock.watermarks().watermark()).filter(wm -> wm != Long.MIN_VALUE).min();
+        return clocks.entrySet().stream().filter(clock -> clock.getKey().receiver().equals(receiver))
+                .mapToLong(clock -> clock.getValue().watermark()).filter(wm -> wm != Long.MIN_VALUE).min();
     }
 
     private double skewSeconds(String receiver) {
-        return clocks.values().stream().filter(clock -> clock.receiver().equals(receiver))
-                .mapToLong(clock -> clock.watermarks().skew()).max().orElse(0) / 1000.0;
+        return clocks.entrySet().stream().filter(clock -> clock.getKey().receiver().equals(receiver))
+                .mapToLong(clock -> clock.getValue().skew()).max().orElse(0) / 1000.0;
     }
 }

@@ -38,6 +38,7 @@ final class Receiver<V> implements Processor<String, V, String, V> {
         if (stamp != null) {
             clock.update(stamp);
         }
+
         if (record.value() != null) {
             context.forward(record);
         }
@@ -45,6 +46,6 @@ final class Receiver<V> implements Processor<String, V, String, V> {
 
     @Override
     public void close() {
-        eventTime.closeClock(context.taskId(), clock);
+        eventTime.closeClock(context.taskId(), name, clock);
     }
 }

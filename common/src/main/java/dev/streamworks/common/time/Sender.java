@@ -35,7 +35,7 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
     private ProcessorContext<String, W> context;
     private int channel;
     private int partition;
-    private ChannelWatermarks clock;
+    private Watermark clock;
     private long lastRecordWallMs;
     private Stamp lastHeartbeat;
     private long lastHeartbeatWallMs;
@@ -56,7 +56,7 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
         this.context = context;
         this.partition = context.taskId().partition();
         this.channel = stage.channel(partition);
-        this.clock = null;
+        this.clock = stage.isInput() ? null : eventTime.watermark(context, stage.name());
         this.lastHeartbeat = null;
         this.lastRecordWallMs = context.currentSystemTimeMs();
         this.lastHeartbeatWallMs = Long.MIN_VALUE;
@@ -78,7 +78,7 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
             wm = partitionTime();
             stamp = Stamp.record(channel, Math.max(wm, record.timestamp()), wm, wm);
         } else {
-            wm = clock().watermark();
+            wm = clock().get();
             stamp = Stamp.record(channel, Stamp.rwmOf(record.headers(), record.timestamp()), wm, clock().high());
         }
         context.forward(new Record<>(mapped.key, mapped.value, record.timestamp(), stamp.writeTo(headers)));
@@ -104,7 +104,7 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
 
     private Stamp current(long now) {
         if (!stage.isInput()) {
-            long wm = clock().watermark();
+            long wm = clock().get();
             return Stamp.heartbeat(channel, wm, clock().high(), false, wm);
         }
         long pst = partitionTime();
@@ -127,13 +127,10 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
         return time < 0 ? Long.MIN_VALUE : time;
     }
 
-    private ChannelWatermarks clock() {
-        if (clock == null) {
-            clock = eventTime.clock(context.taskId());
-            if (clock == null) {
-                throw new IllegalStateException("stage " + stage.name() + " relays records, but task "
-                        + context.taskId() + " has no receiver before it");
-            }
+    private Watermark clock() {
+        if (!clock.isOpen()) {
+            throw new IllegalStateException("stage " + stage.name() + " relays records, but task " + context.taskId()
+                    + " has no receiver of that name before it");
         }
         return clock;
     }

@@ -7,7 +7,7 @@ package dev.streamworks.common.time;
  * keep one watermark per channel. Stage ids are small and unique within a service's topology.
  *
  * @param id    0..255, unique per topology
- * @param name  for logs and metrics
+ * @param name  the input topic; for a relay stage, the name of the receiver whose watermark it relays
  * @param input the input topic this stage reads, or {@code null} for a relay stage
  */
 public record Stage(int id, String name, String input) {
@@ -23,9 +23,9 @@ public record Stage(int id, String name, String input) {
         return new Stage(id, topic, topic);
     }
 
-    /** A stage after a repartition, relaying records to the next one. */
-    public static Stage relay(int id, String name) {
-        return new Stage(id, name, null);
+    /** The tasks after the receiver {@code receiver}, relaying records (and its watermark) to the next hop. */
+    public static Stage relay(int id, String receiver) {
+        return new Stage(id, receiver, null);
     }
 
     public boolean isInput() {

@@ -35,7 +35,8 @@ import java.util.function.Supplier;
  * own {@code KStreamWindowAggregate} (windows, initializer, aggregator, output mapper), on the
  * event-time rule of CONTRACTS.md section 1 (docs/semantics.md):
  * <ul>
- *   <li>input: records keyed by the grouping key, after a {@link EventTime#receive receiver};</li>
+ *   <li>input: records keyed by the grouping key, after a {@link EventTime#receive receiver} (named
+ *       in {@link Builder#build});</li>
  *   <li>a record is late for a window when {@code end + grace <= rwm} (its read watermark, carried
  *       from its input partition); late for one of its windows, it goes to the late topic once per
  *       output named in {@link Builder#late}, with the end of the youngest window it missed;</li>
@@ -165,7 +166,7 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
         private KeyValueStore<Bytes, byte[]> distinct;
         private long closedUpTo;
         private long evictedUpTo;
-        private ChannelWatermarks clock;
+        private Watermark watermark;
 
         @Override
         public void init(ProcessorContext<String, Object> context) {
@@ -176,22 +177,15 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
             Long stored = closed.get(CLOSED_KEY);
             this.closedUpTo = stored == null ? Long.MIN_VALUE : stored;
             this.evictedUpTo = Long.MIN_VALUE;
-            this.clock = null;
+            this.watermark = spec.eventTime.watermark(context, spec.receiver);
             context.schedule(spec.eventTime.settings().closeCheck(), PunctuationType.WALL_CLOCK_TIME,
-                    now -> advance(watermark()));
-        }
-
-        private long watermark() {
-            if (clock == null) {
-                clock = spec.eventTime.clock(context.taskId());
-            }
-            return clock == null ? Long.MIN_VALUE : clock.watermark();
+                    now -> advance(watermark.get()));
         }
 
         @Override
         public void process(Record<String, Parsed<T>> record) {
             // windows the watermark closed are emitted before this record could touch them
-            advance(watermark());
+            advance(watermark.get());
             T event = record.value().value();
             long time = event.eventTime().toEpochMilli();
             long rwm = Stamp.rwmOf(record.headers(), record.timestamp());
@@ -318,6 +312,7 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
         private List<String> lateOutputs = List.of();
         private String lateSink;
         private EventTime eventTime;
+        private String receiver;
         private StreamworksMetrics metrics;
 
         private Builder(String name) {
@@ -364,8 +359,10 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
             return this;
         }
 
-        public WindowAggregation<T, A> build(EventTime eventTime, StreamworksMetrics metrics) {
+        /** The operator, after the receiver {@code receiver} whose watermark closes its windows. */
+        public WindowAggregation<T, A> build(EventTime eventTime, String receiver, StreamworksMetrics metrics) {
             this.eventTime = Objects.requireNonNull(eventTime, "eventTime");
+            this.receiver = Objects.requireNonNull(receiver, "receiver");
             this.metrics = Objects.requireNonNull(metrics, "metrics");
             Objects.requireNonNull(windows, "windows");
             Objects.requireNonNull(aggregator, "aggregate");

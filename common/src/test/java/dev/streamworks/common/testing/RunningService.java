@@ -44,7 +44,8 @@ public final class RunningService implements AutoCloseable {
     /**
      * Starts the application on {@link KafkaBroker#shared()} with the settings every integration
      * test wants: a random HTTP port, its own state directory, leave the group on close (a restart
-     * is not held for the session timeout), two partitions per topic, progress every second.
+     * is not held for the session timeout), two partitions per topic, progress every second, input
+     * partitions idle after two quiet seconds (so windows close without data on every partition).
      * {@code overrides} win.
      */
     public static RunningService startOnSharedBroker(SpringApplicationBuilder application, Path stateDir,
@@ -55,7 +56,8 @@ public final class RunningService implements AutoCloseable {
                 "streamworks.state-dir", stateDir.toString(),
                 "streamworks.leave-group-on-close", "true",
                 "streamworks.topics.partitions", "2",
-                "streamworks.progress.interval", "1s"));
+                "streamworks.progress.interval", "1s",
+                "streamworks.idle-timeout", "2s"));
         properties.putAll(overrides);
         return start(application, properties);
     }

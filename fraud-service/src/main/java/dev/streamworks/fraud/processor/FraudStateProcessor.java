@@ -6,6 +6,7 @@ import dev.streamworks.common.serde.Parsed;
 import dev.streamworks.common.streams.LateRecords;
 import dev.streamworks.common.time.EventTime;
 import dev.streamworks.common.time.Stamp;
+import dev.streamworks.common.time.Watermark;
 import dev.streamworks.fraud.FraudProperties;
 import dev.streamworks.fraud.domain.AlertType;
 import dev.streamworks.fraud.domain.FraudAlert;
@@ -72,6 +73,8 @@ public final class FraudStateProcessor implements Processor<String, Parsed<Trans
     private final FraudRules rules;
     private final StreamworksMetrics metrics;
     private final EventTime eventTime;
+    private final String receiver;
+    private Watermark watermark;
     private final long graceMs;
     private final long ttlMs;
     private final long ttlEveryMs;
@@ -85,11 +88,12 @@ public final class FraudStateProcessor implements Processor<String, Parsed<Trans
     /** The watermark of the last TTL batch. */
     private long ttlAt = Long.MIN_VALUE;
 
-    FraudStateProcessor(FraudProperties props, StreamworksMetrics metrics, EventTime eventTime) {
+    FraudStateProcessor(FraudProperties props, StreamworksMetrics metrics, EventTime eventTime, String receiver) {
         this.props = props;
         this.rules = props.rules();
         this.metrics = metrics;
         this.eventTime = eventTime;
+        this.receiver = receiver;
         this.graceMs = props.grace().toMillis();
         this.ttlMs = props.stateTtl().toMillis();
         this.ttlEveryMs = props.ttlPunctuationInterval().toMillis();
@@ -106,11 +110,12 @@ public final class FraudStateProcessor implements Processor<String, Parsed<Trans
     /** The processor with its store, for {@code KStream#process}. */
     public static ProcessorSupplier<String, Parsed<Transaction>, String, Object> supplier(FraudProperties props,
                                                                                           StreamworksMetrics metrics,
-                                                                                          EventTime eventTime) {
+                                                                                          EventTime eventTime,
+                                                                                          String receiver) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Parsed<Transaction>, String, Object> get() {
-                return new FraudStateProcessor(props, metrics, eventTime);
+                return new FraudStateProcessor(props, metrics, eventTime, receiver);
             }
 
             @Override
@@ -132,6 +137,7 @@ public final class FraudStateProcessor implements Processor<String, Parsed<Trans
         this.users = context.getStateStore(USERS_STORE);
         this.ttlResumeFrom = null;
         this.ttlAt = Long.MIN_VALUE;
+        this.watermark = eventTime.watermark(context, receiver);
         context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> maybeExpire());
     }
 
@@ -146,7 +152,7 @@ public final class FraudStateProcessor implements Processor<String, Parsed<Trans
             metrics.late(output);
             return;
         }
-        long watermark = eventTime.watermark(context);
+        long watermark = this.watermark.get();
         String userId = transaction.userId();
         UserState state = users.get(userId);
         UserState.Judgement judgement = (state != null ? state : UserState.empty()).judge(userId,
@@ -176,7 +182,7 @@ public final class FraudStateProcessor implements Processor<String, Parsed<Trans
 
     /** A TTL batch each time the watermark crosses a multiple of {@code ttl-punctuation-interval}. */
     private void maybeExpire() {
-        long watermark = eventTime.watermark(context);
+        long watermark = this.watermark.get();
         if (watermark == Long.MIN_VALUE
                 || (ttlAt != Long.MIN_VALUE && Math.floorDiv(watermark, ttlEveryMs) <= Math.floorDiv(ttlAt, ttlEveryMs))) {
             return;
