@@ -9,6 +9,7 @@ import dev.streamworks.clickstream.domain.ProductConversion;
 import dev.streamworks.clickstream.domain.SegmentDashboard;
 import dev.streamworks.clickstream.domain.UserActivity;
 import dev.streamworks.clickstream.domain.UserSession;
+import dev.streamworks.clickstream.processor.ClickDedupProcessor;
 import dev.streamworks.common.serde.JsonSerde;
 import dev.streamworks.common.testing.KafkaBroker;
 import dev.streamworks.common.testing.KafkaClients;
@@ -268,7 +269,8 @@ class ClickstreamServiceIT {
         sendClick(unique("e"), at(0), user, "view", "p");
         sendClick(unique("e"), at(120), user, "view", "p");
         awaitEvents(user, 2);
-        kafka.send("user-clicks", "k", late);
+        // late against the stream time of the partition it is read from: the one of the clicks above
+        kafka.send("user-clicks", "ignored", late);
         String badId = unique("bad");
         kafka.send("user-clicks", "poison", "{\"event_id\":\"" + badId + "\",\"user_id\":\"x\"}");
 
@@ -345,7 +347,7 @@ class ClickstreamServiceIT {
             assertThat(progress.get("id").asString()).isEqualTo("clickstream");
             assertThat(progress.get("name").asString()).isEqualTo("clickstream-service");
             assertThat(progress.get("stateOperators")).extracting(node -> node.get("operatorName").asString())
-                    .contains("click-dedup-ids-store", "product-windows-store");
+                    .contains(ClickDedupProcessor.STORE, ClickstreamTopology.windowsStore(ClickstreamTopology.PRODUCT_WINDOWS));
         });
     }
 }
