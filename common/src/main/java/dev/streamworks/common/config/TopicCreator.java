@@ -1,8 +1,10 @@
 package dev.streamworks.common.config;
 
+import dev.streamworks.common.streams.DeadLetterRecords;
 import dev.streamworks.common.streams.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -22,7 +24,9 @@ import java.util.function.Supplier;
 /**
  * Creates the topics a service reads and writes when they are missing, and leaves existing ones
  * alone: unlike Spring's {@code KafkaAdmin}, it never adds partitions to a topic that has fewer,
- * which would move keys away from their state.
+ * which would move keys away from their state. At start it also reads what the topics accept
+ * ({@link #prepare}): the dead-letter and late topics are created to hold any record an input
+ * accepts, and the service learns the sizes it may write.
  */
 public final class TopicCreator {
 
@@ -36,19 +40,79 @@ public final class TopicCreator {
         this.props = props;
     }
 
+    /**
+     * What the cluster accepts, read at start: the largest {@code max.message.bytes} of the inputs,
+     * the bytes a record the service writes may take ({@link StreamworksProperties#recordBytes}),
+     * and what the dead-letter topic accepts (smaller than that only when it existed before).
+     */
+    public record Sizes(int largestInput, int recordBytes, int deadLetterTopic) {
+
+        /** The size a dead-letter record is cut to: the smaller of the producer's and the topic's limits. */
+        public int deadLetterLimit(int maxRequestSize) {
+            return Math.min(maxRequestSize, deadLetterTopic);
+        }
+    }
+
     /** The topics of {@code service} as they would be created: inputs, outputs, DLQ and late topic. */
     public List<NewTopic> plan(String applicationId, ServiceDescriptor service) {
+        List<NewTopic> topics = new ArrayList<>(ownTopics(service));
+        topics.addAll(errorTopics(applicationId, props.recordBytes(0)));
+        return topics;
+    }
+
+    private List<NewTopic> ownTopics(ServiceDescriptor service) {
         List<NewTopic> topics = new ArrayList<>();
         service.inputs().forEach(name -> topics.add(topic(name, Map.of())));
         service.outputs().forEach(name -> topics.add(topic(name, Map.of())));
         service.compactedOutputs().forEach(name -> topics.add(topic(name,
                 Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
-        // routing a record there must never fail for its size
-        Map<String, String> large = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
-                String.valueOf(props.deadLetterRecordBytes()));
-        topics.add(topic(Topics.deadLetter(applicationId), large));
-        topics.add(topic(Topics.late(applicationId), large));
         return topics;
+    }
+
+    private List<NewTopic> errorTopics(String applicationId, int recordBytes) {
+        // routing a record there must never fail for its size
+        Map<String, String> large = Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(recordBytes));
+        return List.of(topic(Topics.deadLetter(applicationId), large), topic(Topics.late(applicationId), large));
+    }
+
+    /**
+     * Creates the missing topics of {@code service}, the dead-letter and late topics large enough
+     * for any record its inputs accept, and returns the sizes read from the cluster.
+     */
+    public Sizes prepare(String applicationId, ServiceDescriptor service, Duration timeout) {
+        createMissing(ownTopics(service), timeout);
+        int largestInput = service.inputs().isEmpty() ? 0
+                : maxMessageBytes(service.inputs(), timeout).values().stream().mapToInt(Integer::intValue).max().orElse(0);
+        int recordBytes = props.recordBytes(largestInput);
+        createMissing(errorTopics(applicationId, recordBytes), timeout);
+        String deadLetter = Topics.deadLetter(applicationId);
+        int deadLetterTopic = maxMessageBytes(List.of(deadLetter), timeout).get(deadLetter);
+        if (deadLetterTopic < recordBytes) {
+            log.warn("Topic {} accepts records up to {} bytes, the inputs up to {}: a dead letter larger than that "
+                    + "will be cut to fit (header {}); raise its max.message.bytes to {} to keep them whole",
+                    deadLetter, deadLetterTopic, largestInput, DeadLetterRecords.TRUNCATED_FROM, recordBytes);
+        }
+        log.info("Inputs accept records up to {} bytes; the service writes records up to {} bytes", largestInput,
+                recordBytes);
+        return new Sizes(largestInput, recordBytes, deadLetterTopic);
+    }
+
+    /** The {@code max.message.bytes} in force for each topic (its own, or the broker's default). */
+    private Map<String, Integer> maxMessageBytes(List<String> topics, Duration timeout) {
+        try (Admin client = admin.get()) {
+            List<ConfigResource> resources = topics.stream()
+                    .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
+            Map<String, Integer> limits = new HashMap<>();
+            client.describeConfigs(resources).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .forEach((resource, config) -> limits.put(resource.name(),
+                            Integer.parseInt(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value())));
+            return limits;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reading topic limits", e);
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer while reading the limits of " + topics, e);
+        }
     }
 
     private NewTopic topic(String name, Map<String, String> configs) {
