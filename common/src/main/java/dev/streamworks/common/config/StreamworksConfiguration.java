@@ -166,11 +166,18 @@ public class StreamworksConfiguration {
     SmartLifecycle topicCreation(TopicCreator creator, ServiceDescriptor service,
                                  @Qualifier(KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
                                  KafkaStreamsConfiguration streamsConfig,
-                                 RecordSizing sizing, StreamworksProperties props, StreamsBuilderFactoryBean factory) {
+                                 RecordSizing sizing, StreamworksProperties props, StreamsBuilderFactoryBean factory,
+                                 MeterRegistry registry) {
         String applicationId = applicationId(streamsConfig);
-        return new OneShotLifecycle(Integer.MAX_VALUE - 2000,
-                () -> sizing.apply(creator.prepare(applicationId, service, Duration.ofSeconds(60)), props, factory),
-                () -> { });
+        return new OneShotLifecycle(Integer.MAX_VALUE - 2000, () -> {
+            TopicCreator.Sizes sizes = creator.prepare(applicationId, service, Duration.ofSeconds(60));
+            sizing.apply(sizes, props, factory);
+            sizes.timeRetention().forEach((topic, retention) -> Gauge.builder("streamworks.topic.time.retention",
+                            () -> retention / 1000.0).baseUnit("seconds").tag("topic", topic)
+                    .description("An existing topic the service writes to deletes records older than this (by their "
+                            + "event-time timestamps): a replay of older events would lose them")
+                    .register(registry));
+        }, () -> { });
     }
 
     @Bean

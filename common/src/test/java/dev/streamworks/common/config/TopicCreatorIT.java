@@ -60,26 +60,34 @@ class TopicCreatorIT {
         assertThat(topics.get("creator-it-output").partitions()).hasSize(3);
         assertThat(topics.get("creator-it.dlq").partitions()).hasSize(3);
         int recordBytes = 3 * 1024 * 1024 + StreamworksProperties.HEADER_ROOM_BYTES;
-        assertThat(first).isEqualTo(again).isEqualTo(new TopicCreator.Sizes(3 * 1024 * 1024, recordBytes, recordBytes));
+        assertThat(first).isEqualTo(again).isEqualTo(new TopicCreator.Sizes(3 * 1024 * 1024, recordBytes, recordBytes, Map.of()));
         assertThat(config("creator-it.dlq").get("max.message.bytes").value()).isEqualTo(String.valueOf(recordBytes));
         assertThat(config("creator-it.late").get("max.message.bytes").value()).isEqualTo(String.valueOf(recordBytes));
         assertThat(config("creator-it-table").get("cleanup.policy").value()).isEqualTo("compact");
         assertThat(config("creator-it-output").get("cleanup.policy").value()).isEqualTo("delete");
+        for (String kept : List.of("creator-it-output", "creator-it.dlq", "creator-it.late")) {
+            assertThat(config(kept).get("retention.ms").value()).as(kept + " keeps records of any age").isEqualTo("-1");
+        }
     }
 
     @Test
-    void shouldReportASmallerExistingDeadLetterTopicSoDeadLettersAreCutToFit() throws Exception {
+    void shouldReportASmallerExistingDeadLetterTopicAndAnOutputThatDeletesOldEventTimes() throws Exception {
         admin.createTopics(List.of(new NewTopic("small-it.dlq", 1, (short) 1)
-                .configs(Map.of("max.message.bytes", "100000")))).all().get(30, TimeUnit.SECONDS);
+                .configs(Map.of("max.message.bytes", "100000")),
+                new NewTopic("small-it-output", 1, (short) 1).configs(Map.of("retention.ms", "86400000")))).all()
+                .get(30, TimeUnit.SECONDS);
         TopicCreator creator = new TopicCreator(() -> Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 KafkaBroker.shared().bootstrapServers())), StreamworksProperties.defaults());
-        ServiceDescriptor service = new ServiceDescriptor(List.of("small-it-input"), List.of(), List.of(), Duration.ZERO);
+        ServiceDescriptor service = new ServiceDescriptor(List.of("small-it-input"), List.of("small-it-output"),
+                List.of(), Duration.ZERO);
 
         TopicCreator.Sizes sizes = creator.prepare("small-it", service, Duration.ofSeconds(30));
 
         assertThat(sizes.deadLetterTopic()).isEqualTo(100_000);
         assertThat(sizes.deadLetterLimit(sizes.recordBytes())).isEqualTo(100_000);
         assertThat(sizes.largestInput()).as("the broker's default for a new input").isPositive();
+        assertThat(sizes.timeRetention()).as("existing topics whose retention deletes old event times")
+                .containsExactly(Map.entry("small-it-output", 86_400_000L), Map.entry("small-it.dlq", 604_800_000L));
     }
 
     private static Config config(String topic) throws Exception {
