@@ -1,8 +1,9 @@
 package dev.streamworks.bench;
 
-import org.apache.kafka.common.utils.AppInfoParser;
+import org.apache.kafka.clients.admin.Admin;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Properties;
 
 /**
  * The bench's command-line entry ({@code ./bench.sh --help}): drains a pre-loaded backlog and
@@ -194,6 +196,17 @@ public final class Bench {
         }
         return new Report.Machine(Runtime.getRuntime().availableProcessors(), cpu, memoryMb,
                 System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vm.vendor") + ")",
-                AppInfoParser.getVersion(), org.springframework.boot.SpringBootVersion.getVersion());
+                kafkaVersion(), org.springframework.boot.SpringBootVersion.getVersion());
+    }
+
+    /** The version of the Kafka clients on the class path, from the file their jar carries (Kafka 4.4 made its reader internal). */
+    private static String kafkaVersion() throws IOException {
+        Properties properties = new Properties();
+        try (InputStream in = Admin.class.getResourceAsStream("/kafka/kafka-version.properties")) {
+            if (in != null) {
+                properties.load(in);
+            }
+        }
+        return properties.getProperty("version", "unknown");
     }
 }

@@ -1,6 +1,7 @@
 package dev.streamworks.bench;
 
-import dev.streamworks.devstack.LocalKafka;
+import dev.streamworks.devstack.Devstack;
+import dev.streamworks.localkafka.LocalKafka;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
@@ -47,7 +48,7 @@ final class Broker implements AutoCloseable {
             return broker;
         }
         Path dir = Files.createTempDirectory("bench-kafka-");
-        LocalKafka kafka = LocalKafka.start(ServiceProcess.freePort(), dir);
+        LocalKafka kafka = LocalKafka.start(0, dir, Devstack.LOCAL_BROKER);
         return new Broker(kafka, dir, kafka.bootstrapServers());
     }
 

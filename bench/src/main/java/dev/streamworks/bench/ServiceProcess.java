@@ -16,8 +16,10 @@ import java.util.SortedMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One service in its own JVM ({@code java -jar <module>-exec.jar ...}), so the CPU time and
- * memory read from {@code /proc/<pid>} are the service's alone. Its output goes to a log file.
+ * One service in its own JVM ({@code java -jar <module>-exec.jar ...}, or its main class on a
+ * class path), so the CPU time and memory read from {@code /proc/<pid>} are the service's alone,
+ * and it can be killed as a crash kills it ({@link #kill()}, the fault suite). Its output goes to
+ * a log file.
  */
 public final class ServiceProcess implements AutoCloseable {
 
@@ -42,12 +44,28 @@ public final class ServiceProcess implements AutoCloseable {
      */
     public static ServiceProcess start(Path jar, String bootstrapServers, String guarantee, Path stateDir,
                                        List<String> jvmOptions, List<String> args, Path log) throws IOException {
-        int port = freePort();
+        return launch(List.of("-jar", jar.toString()), freePort(), bootstrapServers, guarantee, stateDir, jvmOptions,
+                args, log);
+    }
+
+    /**
+     * As {@link #start}, but runs {@code mainClass} on {@code classPath} (the services share one
+     * class path: each reads its own configuration file) on the given HTTP port.
+     */
+    public static ServiceProcess startMain(String mainClass, String classPath, int port, String bootstrapServers,
+                                           String guarantee, Path stateDir, List<String> jvmOptions, List<String> args,
+                                           Path log) throws IOException {
+        return launch(List.of("-cp", classPath, mainClass), port, bootstrapServers, guarantee, stateDir, jvmOptions,
+                args, log);
+    }
+
+    private static ServiceProcess launch(List<String> main, int port, String bootstrapServers, String guarantee,
+                                         Path stateDir, List<String> jvmOptions, List<String> args, Path log)
+            throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
-        command.add("-jar");
-        command.add(jar.toString());
+        command.addAll(main);
         command.add("--spring.kafka.bootstrap-servers=" + bootstrapServers);
         command.add("--server.port=" + port);
         command.add("--streamworks.state-dir=" + stateDir);
@@ -55,7 +73,9 @@ public final class ServiceProcess implements AutoCloseable {
         command.add("--streamworks.guarantee=" + guarantee);
         command.addAll(args);
         Files.createDirectories(log.getParent());
-        Files.writeString(log, String.join(" ", command) + "\n");
+        Files.writeString(log, String.join(" ", command.stream()
+                .map(part -> part.length() > 200 ? part.substring(0, 60) + "..." : part).toList()) + "\n",
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         long launched = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
@@ -172,6 +192,26 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
+    /** Kills the service at once, as a crash would ({@code kill -9}): no shutdown hook, no commit, no leave. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** GET on the service's HTTP port. */
+    public HttpResponse<String> request(String path) throws IOException, InterruptedException {
+        return get(path);
+    }
+
+    /** The last 30 lines of its log. */
+    public String logTail() {
+        return tail();
+    }
+
     /** Stops the service: SIGTERM (a graceful shutdown leaves the group), SIGKILL after 15 s. */
     @Override
     public void close() {
@@ -187,7 +227,7 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    static void deleteTree(Path dir) {
+    public static void deleteTree(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -4,6 +4,7 @@ import dev.streamworks.cdc.CdcServiceApplication;
 import dev.streamworks.clickstream.ClickstreamServiceApplication;
 import dev.streamworks.fraud.FraudServiceApplication;
 import dev.streamworks.iot.IotAlertsServiceApplication;
+import dev.streamworks.localkafka.LocalKafka;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.io.IOException;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 /**
@@ -26,6 +28,14 @@ import java.util.stream.Stream;
 public final class Devstack {
 
     private static final Duration REPORT_EVERY = Duration.ofSeconds(5);
+
+    /**
+     * Settings of the local broker beyond a single node's: records up to 2 MiB (and the headers of a
+     * dead letter), so a reading above {@code streamworks.max-record-bytes} reaches a service and
+     * its dead-letter topic as it would on a production cluster that accepts it.
+     */
+    public static final Map<String, String> LOCAL_BROKER = Map.of(
+            "message.max.bytes", String.valueOf(2 * 1024 * 1024 + 1024));
 
     private Devstack() {
     }
@@ -92,7 +102,8 @@ public final class Devstack {
             String bootstrapServers = options.bootstrapServers();
             if (bootstrapServers == null) {
                 out.printf("Starting Kafka (KRaft, in-process) on localhost:%d ...%n", options.kafkaPort());
-                kafka = LocalKafka.start(options.kafkaPort(), Files.createDirectories(dataDir.resolve("kafka")));
+                kafka = LocalKafka.start(options.kafkaPort(), Files.createDirectories(dataDir.resolve("kafka")),
+                        LOCAL_BROKER);
                 bootstrapServers = kafka.bootstrapServers();
             }
             List<DevService> services = services();

@@ -4,6 +4,7 @@ import dev.streamworks.cdc.Changes;
 import dev.streamworks.cdc.domain.SourceChange;
 import dev.streamworks.common.serde.Parsed;
 import dev.streamworks.common.testing.TestTimes;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.internals.DefaultStreamPartitioner;
 import org.junit.jupiter.api.Test;
@@ -34,11 +35,12 @@ class TruncateBroadcastTest {
 
     @Test
     void shouldPartitionRowsExactlyAsTheDefaultPartitionerSoQueriesFindThem() {
+        // Kafka 4.4 (KIP-1321): the default partitioner answers only the headers-aware call
         DefaultStreamPartitioner<String, Object> standard = new DefaultStreamPartitioner<>(Serdes.String().serializer());
         Parsed<SourceChange> insert = parsed(Changes.insert(Changes.user(1, "a", "new"), 4, minutes(1)));
 
         for (String key : new String[] {"1", "7", "42|eu", "u-12345"}) {
-            assertThat(partitioner.partitions("r", key, insert, 6)).isEqualTo(standard.partitions("r", key, null, 6));
+            assertThat(partitioner.partitions("r", key, insert, 6)).isEqualTo(standard.partitions("r", key, null, new RecordHeaders(), 6));
         }
     }
 }

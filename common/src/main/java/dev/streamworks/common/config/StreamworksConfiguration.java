@@ -4,10 +4,12 @@ import dev.streamworks.common.ops.ConsumerLag;
 import dev.streamworks.common.ops.ProgressEndpoint;
 import dev.streamworks.common.ops.ProgressReporter;
 import dev.streamworks.common.ops.StreamsState;
+import dev.streamworks.common.ops.StuckDetector;
 import dev.streamworks.common.ops.StreamworksMetrics;
 import dev.streamworks.common.query.KeyOwners;
 import dev.streamworks.common.query.QueryErrorHandler;
 import dev.streamworks.common.streams.BoundedRocksDbMemory;
+import dev.streamworks.common.streams.DeadLetterLimit;
 import dev.streamworks.common.streams.StreamsSettings;
 import dev.streamworks.common.time.EventTime;
 import io.micrometer.core.instrument.Gauge;
@@ -15,6 +17,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.config.MeterFilter;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -35,11 +39,15 @@ import org.springframework.kafka.core.KafkaAdmin;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The wiring every service shares, imported explicitly by each service's streams configuration
@@ -100,15 +108,43 @@ public class StreamworksConfiguration {
         return MeterFilter.deny(id -> id.getName().equals("kafka.stream.state.number.open.files"));
     }
 
+    /** The sizes learnt at start, shared by the Streams settings and the dead-letter handlers. */
+    static final class RecordSizing {
+
+        private static final String MAX_REQUEST_SIZE = StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+
+        final DeadLetterLimit deadLetterLimit = new DeadLetterLimit(0);
+        volatile boolean requestSizeExplicit;
+
+        /** Sizes the producer and the dead letters to what the cluster accepts, unless set explicitly. */
+        void apply(TopicCreator.Sizes sizes, StreamworksProperties props, StreamsBuilderFactoryBean factory) {
+            Properties config = factory.getStreamsConfiguration();
+            if (!requestSizeExplicit) {
+                config.put(MAX_REQUEST_SIZE, Math.max(sizes.recordBytes(), props.internalRecordBytes()));
+            }
+            int maxRequestSize = Integer.parseInt(String.valueOf(config.get(MAX_REQUEST_SIZE)));
+            deadLetterLimit.set(sizes.deadLetterLimit(maxRequestSize));
+            factory.setStreamsConfiguration(config);
+        }
+    }
+
+    @Bean
+    RecordSizing recordSizing() {
+        return new RecordSizing();
+    }
+
     @Bean
     StreamsBuilderFactoryBeanConfigurer streamworksStreamsConfigurer(StreamworksProperties props,
                                                                     StreamsState state,
-                                                                    StreamworksMetrics metrics) {
+                                                                    StreamworksMetrics metrics,
+                                                                    RecordSizing sizing) {
         return factory -> {
             Properties config = factory.getStreamsConfiguration();
             String applicationId = config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
+            sizing.requestSizeExplicit = config.containsKey(RecordSizing.MAX_REQUEST_SIZE);
             // explicit spring.kafka.streams.properties.* win over the streamworks.* defaults
             StreamsSettings.of(props, applicationId, metrics).forEach(config::putIfAbsent);
+            config.put(DeadLetterLimit.CONFIG, sizing.deadLetterLimit);
             factory.setStreamsConfiguration(config);
             factory.setStateListener(state);
             factory.setLeaveGroupOnClose(props.leaveGroupOnClose());
@@ -140,14 +176,26 @@ public class StreamworksConfiguration {
         return new TopicCreator(() -> Admin.create(kafkaAdmin.getConfigurationProperties()), props);
     }
 
-    /** Creates missing topics before Streams starts (Streams stops on a missing source topic). */
+    /**
+     * Creates missing topics before Streams starts (Streams stops on a missing source topic), and
+     * sizes what the service writes to what its inputs accept.
+     */
     @Bean
     SmartLifecycle topicCreation(TopicCreator creator, ServiceDescriptor service,
                                  @Qualifier(KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
-                                 KafkaStreamsConfiguration streamsConfig) {
+                                 KafkaStreamsConfiguration streamsConfig,
+                                 RecordSizing sizing, StreamworksProperties props, StreamsBuilderFactoryBean factory,
+                                 MeterRegistry registry) {
         String applicationId = applicationId(streamsConfig);
-        return new OneShotLifecycle(Integer.MAX_VALUE - 2000,
-                () -> creator.createMissing(creator.plan(applicationId, service), Duration.ofSeconds(60)), () -> { });
+        return new OneShotLifecycle(Integer.MAX_VALUE - 2000, () -> {
+            TopicCreator.Sizes sizes = creator.prepare(applicationId, service, Duration.ofSeconds(60));
+            sizing.apply(sizes, props, factory);
+            sizes.timeRetention().forEach((topic, retention) -> Gauge.builder("streamworks.topic.time.retention",
+                            () -> retention / 1000.0).baseUnit("seconds").tag("topic", topic)
+                    .description("An existing topic the service writes to deletes records older than this (by their "
+                            + "event-time timestamps): a replay of older events would lose them")
+                    .register(registry));
+        }, () -> { });
     }
 
     @Bean
@@ -182,9 +230,67 @@ public class StreamworksConfiguration {
         return new QueryErrorHandler();
     }
 
+    /** Watches for stuck processing; its Admin client asks for the group's committed offsets. */
+    @Bean(destroyMethod = "close")
+    StuckWatch stuckWatch(StreamsBuilderFactoryBean factory, StreamsState state, StreamworksProperties props,
+                          KafkaAdmin kafkaAdmin, MeterRegistry registry,
+                          @Qualifier(KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
+                          KafkaStreamsConfiguration streamsConfig) {
+        StuckWatch watch = new StuckWatch(() -> Admin.create(kafkaAdmin.getConfigurationProperties()),
+                applicationId(streamsConfig));
+        watch.detector = new StuckDetector(factory::getKafkaStreams, watch::committed, state, props.stuckAfter(),
+                Clock.systemUTC());
+        Gauge.builder("streamworks.streams.stuck", state, s -> s.stuckReason() == null ? 0 : 1)
+                .description("1 while the inputs have lag and nothing was committed for streamworks.stuck-after:"
+                        + " readiness is DOWN").register(registry);
+        return watch;
+    }
+
+    /** The stuck detector and the Admin client it reads committed offsets with, opened on first use. */
+    static final class StuckWatch implements AutoCloseable {
+
+        private final java.util.function.Supplier<Admin> adminFactory;
+        private final String groupId;
+        private Admin admin;
+        StuckDetector detector;
+
+        StuckWatch(java.util.function.Supplier<Admin> adminFactory, String groupId) {
+            this.adminFactory = adminFactory;
+            this.groupId = groupId;
+        }
+
+        synchronized Map<TopicPartition, Long> committed(Set<TopicPartition> partitions) {
+            if (admin == null) {
+                admin = adminFactory.get();
+            }
+            try {
+                Map<TopicPartition, Long> offsets = new HashMap<>();
+                admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS)
+                        .forEach((partition, offset) -> {
+                            if (partitions.contains(partition) && offset != null) {
+                                offsets.put(partition, offset.offset());
+                            }
+                        });
+                return offsets;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while reading committed offsets", e);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("Cannot read the committed offsets of " + groupId, e);
+            }
+        }
+
+        @Override
+        public synchronized void close() {
+            if (admin != null) {
+                admin.close(Duration.ofSeconds(5));
+            }
+        }
+    }
+
     /** Measures progress every {@code streamworks.progress.interval}, as Spark does per trigger. */
     @Bean
-    SmartLifecycle progressSampler(ProgressReporter reporter, StreamworksProperties props) {
+    SmartLifecycle progressSampler(ProgressReporter reporter, StreamworksProperties props, StuckWatch stuck) {
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "streamworks-progress");
             thread.setDaemon(true);
@@ -197,6 +303,11 @@ public class StreamworksConfiguration {
                         reporter.measure();
                     } catch (RuntimeException e) {
                         log.warn("Progress measurement failed", e);
+                    }
+                    try {
+                        stuck.detector.sample();
+                    } catch (RuntimeException e) {
+                        log.warn("Stuck detection failed: {}", e.toString());
                     }
                 }, interval, interval, TimeUnit.MILLISECONDS),
                 scheduler::shutdownNow);

@@ -24,6 +24,10 @@ import java.time.Duration;
  * @param topics            how missing topics are created
  * @param progress          the {@code /actuator/progress} endpoint
  * @param rocksdb           off-heap memory of the state stores
+ * @param stuckAfter        readiness goes DOWN when the inputs have lag and nothing was committed
+ *                          for this long while RUNNING (processing is stuck)
+ * @param standbyReplicas   warm copies of each task's state on other instances
+ *                          ({@code num.standby.replicas}); unset: Kafka Streams' default (0)
  * @param idleTimeout       an input partition that delivered nothing for this long (wall clock) while its
  *                          consumer lag is 0 stops holding the watermark back (CONTRACTS.md section 1)
  * @param idleClose         when every input partition of an output is idle, the watermark advances with
@@ -41,6 +45,8 @@ public record StreamworksProperties(
         @DefaultValue @Valid Topics topics,
         @DefaultValue @Valid Progress progress,
         @DefaultValue @Valid RocksDb rocksdb,
+        @DefaultValue("2m") @NotNull Duration stuckAfter,
+        @Min(0) Integer standbyReplicas,
         @DefaultValue("30s") @NotNull Duration idleTimeout,
         @DefaultValue("false") boolean idleClose) {
 
@@ -93,7 +99,7 @@ public record StreamworksProperties(
         return new StreamworksProperties(null, Guarantee.EXACTLY_ONCE_V2, DataSize.ofMegabytes(1),
                 Duration.ofHours(1), null, false, new Topics(6, (short) 1, null),
                 new Progress(Duration.ofSeconds(10), 10_000_000L, 1.2), new RocksDb(null, 0.5),
-                Duration.ofSeconds(30), false);
+                Duration.ofMinutes(2), null, Duration.ofSeconds(30), false);
     }
 
     /** How watermarks move, from {@link #idleTimeout} and {@link #idleClose}. */
@@ -106,12 +112,26 @@ public record StreamworksProperties(
     }
 
     /**
-     * Room for any record an input accepts (the broker's limit or ours, whichever is larger) plus
-     * the error headers, stack trace included, that Kafka Streams adds on the way to the DLQ.
+     * The bytes a record the service writes may take (the producer's {@code max.request.size}, the
+     * {@code max.message.bytes} of the dead-letter, late and internal topics it creates): the largest
+     * record an input accepts ({@code largestInputLimit}, read from the cluster at start) or
+     * {@code max-record-bytes}, whichever is larger, plus room for the error headers of a dead letter
+     * (its stack trace is capped at 8 KiB).
      */
-    public int deadLetterRecordBytes() {
-        return Math.max(maxRecordBytesInt(), 1024 * 1024) + 1024 * 1024;
+    public int recordBytes(int largestInputLimit) {
+        return Math.max(largestInputLimit, maxRecordBytesInt()) + HEADER_ROOM_BYTES;
     }
+
+    /**
+     * The bytes a record of an internal topic may take (repartition topics carry a valid input,
+     * at most {@code max-record-bytes}, next to its parsed form) and so their {@code max.message.bytes}.
+     */
+    public int internalRecordBytes() {
+        return (int) Math.min(Integer.MAX_VALUE - HEADER_ROOM_BYTES, 2L * maxRecordBytesInt()) + HEADER_ROOM_BYTES;
+    }
+
+    /** Room for the headers Kafka Streams and the services add to a record they pass on. */
+    public static final int HEADER_ROOM_BYTES = 64 * 1024;
 
     public String stateDirOrDefault() {
         return stateDir != null && !stateDir.isBlank() ? stateDir

@@ -21,7 +21,9 @@ public final class Require {
         return value;
     }
 
+    /** A finite number {@code >= 0} (JSON's 1e309 reads as infinity, which is no count, price or amount). */
     public static Double nonNegative(Double value, String field) {
+        finite(value, field);
         if (value != null && !(value >= 0)) {
             throw new InvalidEventException("field '" + field + "' must be >= 0, was " + value);
         }

@@ -12,12 +12,15 @@ import java.util.concurrent.atomic.AtomicReference;
  * UP only while {@code RUNNING}, or {@code REBALANCING} once it has run: a rebalance is normal
  * work. Liveness fails only when the client is dead ({@code ERROR}, {@code PENDING_ERROR}, or
  * {@code NOT_RUNNING} without a shutdown asked for), never for a rebalance or a restore.
+ * Readiness is also DOWN while processing is stuck ({@link StuckDetector}): never UP while
+ * nothing moves.
  */
 public final class StreamsState implements KafkaStreams.StateListener {
 
     private final AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.CREATED);
     private final AtomicBoolean hasRun = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicReference<String> stuck = new AtomicReference<>();
 
     @Override
     public void onChange(KafkaStreams.State newState, KafkaStreams.State oldState) {
@@ -36,8 +39,18 @@ public final class StreamsState implements KafkaStreams.StateListener {
 
     public boolean isReady() {
         KafkaStreams.State current = state.get();
-        return current == KafkaStreams.State.RUNNING
-                || current == KafkaStreams.State.REBALANCING && hasRun.get();
+        return stuck.get() == null && (current == KafkaStreams.State.RUNNING
+                || current == KafkaStreams.State.REBALANCING && hasRun.get());
+    }
+
+    /** Marks processing stuck, with the reason readiness reports; {@code null} once it moves again. */
+    public void stuck(String reason) {
+        stuck.set(reason);
+    }
+
+    /** Why processing is stuck, or {@code null}. */
+    public String stuckReason() {
+        return stuck.get();
     }
 
     public boolean isAlive() {
@@ -51,10 +64,12 @@ public final class StreamsState implements KafkaStreams.StateListener {
 
     /** The readiness indicator ({@code kafkaStreams}): also part of {@code /actuator/health}. */
     public HealthIndicator readiness() {
-        return () -> (isReady() ? Health.up() : isAlive() ? Health.outOfService() : Health.down())
-                .withDetail("state", state.get().name())
-                .withDetail("hasRun", hasRun.get())
-                .build();
+        return () -> {
+            String reason = stuck.get();
+            Health.Builder health = reason != null ? Health.down().withDetail("stuck", reason)
+                    : isReady() ? Health.up() : isAlive() ? Health.outOfService() : Health.down();
+            return health.withDetail("state", state.get().name()).withDetail("hasRun", hasRun.get()).build();
+        };
     }
 
     /** The liveness indicator ({@code kafkaStreamsLiveness}). */

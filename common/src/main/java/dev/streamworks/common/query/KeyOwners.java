@@ -9,7 +9,6 @@ import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreType;
 import dev.streamworks.common.serde.Json;
 import jakarta.servlet.http.HttpServletRequest;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
@@ -75,7 +74,11 @@ public final class KeyOwners {
         return running().store(StoreQueryParameters.fromNameAndType(store, type));
     }
 
-    /** Sends the same GET to {@code owner} and returns its answer as it is. */
+    /**
+     * Sends the same GET to {@code owner} and returns its answer as it is; throws a
+     * {@link QueryException#ownerUnreachable} (502, a ProblemDetail naming the owner) when the
+     * owner does not answer.
+     */
     public ResponseEntity<byte[]> forward(HostInfo owner, String pathAndQuery) {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + pathAndQuery))
                 .header(FORWARDED_HEADER, "true").timeout(Duration.ofSeconds(10)).GET().build();
@@ -85,10 +88,10 @@ public final class KeyOwners {
                     .header("Content-Type", response.headers().firstValue("Content-Type").orElse("application/json"))
                     .body(response.body());
         } catch (IOException e) {
-            return ResponseEntity.status(HttpStatus.BAD_GATEWAY).build();
+            throw QueryException.ownerUnreachable(owner.host() + ":" + owner.port(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).build();
+            throw QueryException.ownerUnreachable(owner.host() + ":" + owner.port(), e);
         }
     }
 

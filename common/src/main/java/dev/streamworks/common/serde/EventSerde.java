@@ -6,6 +6,8 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.InputCoercionException;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.core.exc.StreamReadException;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.exc.MismatchedInputException;
@@ -13,6 +15,8 @@ import tools.jackson.databind.exc.MismatchedInputException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The serde of an input topic. Deserializing validates everything CONTRACTS.md calls bad input
@@ -44,6 +48,9 @@ public final class EventSerde<T extends Event> implements Serde<Parsed<T>> {
             throw new InvalidEventException("record of " + data.length + " bytes is larger than the limit of "
                     + maxRecordBytes + " bytes (streamworks.max-record-bytes)");
         }
+        if (blank(data)) {
+            throw new InvalidEventException("record value is empty (" + data.length + " bytes); expected a JSON object");
+        }
         T event = read(data);
         if (event == null) {
             throw new InvalidEventException("value is JSON null; expected a JSON object");
@@ -52,6 +59,10 @@ public final class EventSerde<T extends Event> implements Serde<Parsed<T>> {
         if (event.eventTime().isAfter(limit)) {
             throw new InvalidEventException("event time " + event.eventTime() + " is more than " + maxFutureSkew
                     + " ahead of the wall clock (streamworks.max-future-skew)");
+        }
+        if (event.eventTime().isBefore(Instant.EPOCH)) {
+            // docs/semantics.md: an event before 1970 is bad input (a zero or sign error upstream)
+            throw new InvalidEventException("event time " + event.eventTime() + " is before 1970 (1970-01-01T00:00:00Z)");
         }
         return event;
     }
@@ -64,6 +75,17 @@ public final class EventSerde<T extends Event> implements Serde<Parsed<T>> {
         }
     }
 
+    private static boolean blank(byte[] data) {
+        for (byte b : data) {
+            if (b != ' ' && b != '\n' && b != '\r' && b != '\t') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate (?:Object )?(?:property|field) \"([^\"]*)\"");
+
     private static InvalidEventException explain(JacksonException e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof InvalidEventException invalid) {
@@ -71,6 +93,24 @@ public final class EventSerde<T extends Event> implements Serde<Parsed<T>> {
             }
         }
         String field = fieldOf(e);
+        String message = String.valueOf(e.getOriginalMessage());
+        Matcher duplicate = DUPLICATE.matcher(message);
+        if (duplicate.find()) {
+            return new InvalidEventException("duplicate field '" + duplicate.group(1)
+                    + "': a JSON object must name each field once", e);
+        }
+        if (e instanceof StreamConstraintsException) {
+            return new InvalidEventException("value is beyond the JSON limits (nested too deeply, or a number or "
+                    + "name too long): " + message, e);
+        }
+        if (e instanceof InputCoercionException) {
+            return new InvalidEventException((field == null ? "a number" : "field '" + field + "'")
+                    + " is out of range: " + message, e);
+        }
+        if (e instanceof MismatchedInputException mismatch && field != null && isInteger(mismatch.getTargetType())) {
+            return new InvalidEventException("field '" + field + "' must be an integer (a JSON number without a "
+                    + "fraction or exponent): " + message, e);
+        }
         if (e instanceof MismatchedInputException) {
             return field == null
                     ? new InvalidEventException("value must be a JSON object: " + e.getOriginalMessage(), e)
@@ -81,6 +121,10 @@ public final class EventSerde<T extends Event> implements Serde<Parsed<T>> {
         }
         return new InvalidEventException((field == null ? "value" : "field '" + field + "'")
                 + " could not be read: " + e.getOriginalMessage(), e);
+    }
+
+    private static boolean isInteger(Class<?> type) {
+        return type == Integer.class || type == int.class || type == Long.class || type == long.class;
     }
 
     private static String fieldOf(JacksonException e) {

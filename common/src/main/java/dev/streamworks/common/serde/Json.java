@@ -2,6 +2,7 @@ package dev.streamworks.common.serde;
 
 import dev.streamworks.common.event.InvalidEventException;
 import tools.jackson.core.JsonParser;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.core.JsonToken;
 import tools.jackson.core.JsonGenerator;
 import tools.jackson.databind.DeserializationContext;
@@ -26,8 +27,10 @@ import java.time.ZoneOffset;
 
 /**
  * The one JSON mapping of the suite (CONTRACTS.md section 1): snake_case field names, unknown
- * fields ignored, no silent coercion (a number where a string belongs is a wrong type), and
+ * fields ignored, no silent coercion (a number where a string belongs is a wrong type, a number
+ * with a fraction or an exponent where an integer belongs too), duplicate keys rejected, and
  * timestamps read in every accepted form but always written as {@link Instant#toString()}.
+ * Jackson's default limits stay: a document nested deeper than 500 levels is bad input.
  */
 public final class Json {
 
@@ -36,6 +39,11 @@ public final class Json {
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            // an integer field holds a JSON number without a fractional part or exponent: 2.5, 2.0
+            // and 1e2 are all bad input, never silently truncated or read as 2
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            // {"user_id":"a","user_id":"b"} is ambiguous (parsers differ on which one wins): bad input
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
             .withCoercionConfig(LogicalType.Textual, cfg -> cfg
                     .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)

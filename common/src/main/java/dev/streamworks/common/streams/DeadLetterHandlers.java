@@ -22,7 +22,10 @@ import java.util.Map;
  * by {@code errors.dead.letter.queue.topic.name} with the error in the {@code __streams.errors.*}
  * headers, inside the same transaction under exactly-once, and the service carries on. A record
  * that failed after a repartition topic goes there as the input it was read from, not in the
- * repartition topic's internal form ({@link RepartitionSerde#original}).
+ * repartition topic's internal form ({@link RepartitionSerde#original}). Every dead-letter record
+ * is fitted to the limit read at start ({@link DeadLetterRecords}), so sending it cannot fail for
+ * its size, and a record whose result fails to be written the same way twice in a row is dead-lettered
+ * instead of retried forever.
  */
 public final class DeadLetterHandlers {
 
@@ -55,19 +58,22 @@ public final class DeadLetterHandlers {
     public static class Deserialization extends LogAndContinueExceptionHandler {
 
         private DeadLetterListener listener = DeadLetterListener.from(Map.of());
+        private DeadLetterLimit limit = new DeadLetterLimit(0);
 
         @Override
         public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record,
                                     Exception exception) {
             Response response = super.handleError(context, record, exception);
             listener.onDeadLetter("deserialization", exception);
-            return Response.resume(asInput(context, response.deadLetterQueueRecords()));
+            return Response.resume(DeadLetterRecords.fit(asInput(context, response.deadLetterQueueRecords()),
+                    limit.bytes()));
         }
 
         @Override
         public void configure(Map<String, ?> configs) {
             super.configure(configs);
             listener = DeadLetterListener.from(configs);
+            limit = DeadLetterLimit.from(configs);
         }
     }
 
@@ -75,34 +81,42 @@ public final class DeadLetterHandlers {
     public static class Processing extends LogAndContinueProcessingExceptionHandler {
 
         private DeadLetterListener listener = DeadLetterListener.from(Map.of());
+        private DeadLetterLimit limit = new DeadLetterLimit(0);
 
         @Override
         public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
             Response response = super.handleError(context, record, exception);
             listener.onDeadLetter("processing", exception);
-            return Response.resume(asInput(context, response.deadLetterQueueRecords()));
+            return Response.resume(DeadLetterRecords.fit(asInput(context, response.deadLetterQueueRecords()),
+                    limit.bytes()));
         }
 
         @Override
         public void configure(Map<String, ?> configs) {
             super.configure(configs);
             listener = DeadLetterListener.from(configs);
+            limit = DeadLetterLimit.from(configs);
         }
     }
 
     /**
      * A result that could not be serialized or written (too large, say). Retriable errors are
-     * retried; the rest send the source record to the dead-letter topic and carry on, where
-     * Kafka Streams' default would stop the thread.
+     * retried, unless the same source record failed the same way just before and the error is
+     * about the record rather than the cluster ({@link RepeatedFailures}); the rest send the source
+     * record to the dead-letter topic and carry on, where Kafka Streams' default would stop the thread.
      */
     public static class Production extends DefaultProductionExceptionHandler {
 
+        /** Shared by the handlers of every task and thread: a replaced thread must remember too. */
+        private static final RepeatedFailures REPEATED = new RepeatedFailures();
+
         private DeadLetterListener listener = DeadLetterListener.from(Map.of());
+        private DeadLetterLimit limit = new DeadLetterLimit(0);
 
         @Override
         public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
                                     Exception exception) {
-            if (exception instanceof RetriableException) {
+            if (exception instanceof RetriableException && !REPEATED.failedAgain(context, exception)) {
                 return Response.retry();
             }
             return resume(context, super.handleError(context, record, exception), exception);
@@ -117,13 +131,15 @@ public final class DeadLetterHandlers {
 
         private Response resume(ErrorHandlerContext context, Response failed, Exception exception) {
             listener.onDeadLetter("production", exception);
-            return Response.resume(asInput(context, failed.deadLetterQueueRecords()));
+            return Response.resume(DeadLetterRecords.fit(asInput(context, failed.deadLetterQueueRecords()),
+                    limit.bytes()));
         }
 
         @Override
         public void configure(Map<String, ?> configs) {
             super.configure(configs);
             listener = DeadLetterListener.from(configs);
+            limit = DeadLetterLimit.from(configs);
         }
     }
 }

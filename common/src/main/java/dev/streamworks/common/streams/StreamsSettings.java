@@ -3,6 +3,7 @@ package dev.streamworks.common.streams;
 import dev.streamworks.common.config.StreamworksProperties;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.util.HashMap;
@@ -49,9 +50,22 @@ public final class StreamsSettings {
             // service and the broker less per record (bench: iot drain 16.4 -> 13.1 CPU s per M
             // events). Not under at-least-once, where a batch that does not fill waits linger.ms.
             config.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), EXACTLY_ONCE_BATCH_BYTES);
+            // KIP-892: writes of a transaction stay out of the stores until it commits, so a crash
+            // (kill -9, OOM, node loss) no longer wipes the local RocksDB state and restores it
+            // whole from the changelogs: the instance resumes from its last commit
+            config.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true);
         }
-        // a rejected input plus its error headers must fit in one request to the DLQ
-        config.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), props.deadLetterRecordBytes());
+        if (props.standbyReplicas() != null) {
+            // warm copies of each task's state on other instances: a failover resumes at once
+            // instead of restoring the state from the changelogs
+            config.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, props.standbyReplicas());
+        }
+        // a rejected input plus its error headers must fit in one request to the DLQ, and a valid one
+        // with its parsed form in one request to a repartition topic; at start the service raises
+        // this to what its inputs accept (StreamworksConfiguration, TopicCreator#prepare)
+        config.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                Math.max(props.recordBytes(0), props.internalRecordBytes()));
+        config.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), props.internalRecordBytes());
         if (props.instanceId() != null && !props.instanceId().isBlank()) {
             config.put(CommonClientConfigs.GROUP_INSTANCE_ID_CONFIG, props.instanceId());
         }

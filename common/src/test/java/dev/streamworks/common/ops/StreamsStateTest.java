@@ -59,4 +59,18 @@ class StreamsStateTest {
         assertThat(state.isReady()).isFalse();
         assertThat(state.readiness().health().getStatus().getCode()).isEqualTo("OUT_OF_SERVICE");
     }
+
+    @Test
+    void shouldNotBeReadyWhileStuck() {
+        state.onChange(RUNNING, REBALANCING);
+        state.stuck("500 records of lag and nothing committed");
+
+        assertThat(state.isReady()).isFalse();
+        assertThat(state.isAlive()).isTrue();
+        assertThat(state.readiness().health().getStatus().getCode()).isEqualTo("DOWN");
+        assertThat(state.readiness().health().getDetails()).containsEntry("stuck", "500 records of lag and nothing committed");
+
+        state.stuck(null);
+        assertThat(state.isReady()).isTrue();
+    }
 }

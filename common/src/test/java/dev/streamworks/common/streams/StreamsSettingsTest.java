@@ -29,6 +29,8 @@ class StreamsSettingsTest {
                 .containsEntry(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true)
                 .containsEntry(DeadLetterListener.CONFIG, listener)
                 .containsEntry("producer.batch.size", 256 * 1024)
+                .containsEntry(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true)
+                .doesNotContainKey(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)
                 .doesNotContainKey("group.instance.id")
                 .doesNotContainKey(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
         assertThat(new StreamsConfig(withRequired(config)).getString(StreamsConfig.STATE_DIR_CONFIG))
@@ -41,15 +43,19 @@ class StreamsSettingsTest {
                 StreamworksProperties.Guarantee.AT_LEAST_ONCE, DataSize.ofMegabytes(3), Duration.ofHours(1),
                 "/var/lib/streamworks", true, new StreamworksProperties.Topics(6, (short) 3, 2),
                 new StreamworksProperties.Progress(Duration.ofSeconds(10), 100, 1.2),
-                new StreamworksProperties.RocksDb(DataSize.ofMegabytes(256), 0.25), Duration.ofSeconds(30), false);
+                new StreamworksProperties.RocksDb(DataSize.ofMegabytes(256), 0.25), Duration.ofMinutes(2), 1,
+                Duration.ofSeconds(30), false);
 
         Map<String, Object> config = StreamsSettings.of(props, "iot-alerts", listener);
 
         assertThat(config).containsEntry("group.instance.id", "iot-alerts-0")
                 .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "at_least_once")
                 .containsEntry(StreamsConfig.STATE_DIR_CONFIG, "/var/lib/streamworks")
-                .containsEntry("producer.max.request.size", 4 * 1024 * 1024)
+                .containsEntry("producer.max.request.size", 6 * 1024 * 1024 + 64 * 1024)
+                .containsEntry("topic.max.message.bytes", 6 * 1024 * 1024 + 64 * 1024)
                 .doesNotContainKey("producer.batch.size")
+                .doesNotContainKey(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG)
+                .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1)
                 .containsEntry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class)
                 .containsEntry(BoundedRocksDbMemory.TOTAL_BYTES_CONFIG, 256L * 1024 * 1024)
                 .containsEntry(BoundedRocksDbMemory.MEMTABLE_SHARE_CONFIG, 0.25);

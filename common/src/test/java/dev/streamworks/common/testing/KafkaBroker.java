@@ -1,8 +1,6 @@
 package dev.streamworks.common.testing;
 
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.apache.kafka.server.common.MetadataVersion;
+import dev.streamworks.localkafka.LocalKafka;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.testcontainers.DockerClientFactory;
@@ -23,15 +21,8 @@ public final class KafkaBroker {
 
     private static final Logger log = LoggerFactory.getLogger(KafkaBroker.class);
 
-    static final Map<String, String> SINGLE_NODE = Map.of(
-            "offsets.topic.replication.factor", "1",
-            "offsets.topic.num.partitions", "3",
-            "transaction.state.log.replication.factor", "1",
-            "transaction.state.log.min.isr", "1",
-            "transaction.state.log.num.partitions", "3",
-            "min.insync.replicas", "1",
-            "group.initial.rebalance.delay.ms", "0",
-            "auto.create.topics.enable", "false");
+    /** The settings of a single-node cluster, shared with the in-process broker. */
+    static final Map<String, String> SINGLE_NODE = LocalKafka.SINGLE_NODE;
 
     private static KafkaBroker shared;
 
@@ -73,7 +64,7 @@ public final class KafkaBroker {
     }
 
     private static KafkaBroker startContainer() {
-        KafkaContainer container = new KafkaContainer("apache/kafka-native:4.1.1");
+        KafkaContainer container = new KafkaContainer("apache/kafka-native:4.4.0");
         SINGLE_NODE.forEach((key, value) -> container.withEnv("KAFKA_" + key.toUpperCase().replace('.', '_'), value));
         container.start();
         log.info("Kafka broker (container) at {}", container.getBootstrapServers());
@@ -82,19 +73,10 @@ public final class KafkaBroker {
 
     private static KafkaBroker startInProcess() {
         try {
-            // its own directory (under java.io.tmpdir, target/ in the build): the test kit's default
-            // one is deleted by a JVM shutdown hook of Kafka's while this broker is still stopping
+            // its own directory, under java.io.tmpdir (target/ in the build)
             Path dir = Files.createTempDirectory("kafka-broker");
-            KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                    .setBaseDirectory(dir).setCombined(true).setNumBrokerNodes(1)
-                    .setBootstrapMetadataVersion(MetadataVersion.latestProduction()).setNumControllerNodes(1).build());
-            SINGLE_NODE.forEach(builder::setConfigProp);
-            KafkaClusterTestKit cluster = builder.build();
-            cluster.format();
-            cluster.startup();
-            cluster.waitForReadyBrokers();
-            log.info("Kafka broker (in-process KRaft) at {}", cluster.bootstrapServers());
-            return new KafkaBroker(cluster.bootstrapServers(), cluster);
+            LocalKafka kafka = LocalKafka.start(0, dir);
+            return new KafkaBroker(kafka.bootstrapServers(), kafka);
         } catch (Exception e) {
             throw new IllegalStateException("Cannot start the in-process Kafka broker", e);
         }
