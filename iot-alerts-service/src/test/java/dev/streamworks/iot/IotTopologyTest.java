@@ -10,6 +10,9 @@ import dev.streamworks.common.streams.Window;
 import dev.streamworks.common.testing.TestEventTime;
 import dev.streamworks.common.testing.TestTimes;
 import dev.streamworks.common.testing.TopologyDriver;
+import dev.streamworks.common.time.EventTime;
+import dev.streamworks.common.time.EventTimeSettings;
+import dev.streamworks.common.time.LagProbe;
 import dev.streamworks.iot.domain.AlertType;
 import dev.streamworks.iot.domain.DeviceAlert;
 import dev.streamworks.iot.domain.DeviceStats;
@@ -58,6 +61,10 @@ class IotTopologyTest {
     private TestOutputTopic<String, String> dlq;
 
     private void start(IotProperties.Emit emit) {
+        start(emit, TestEventTime.onePartition("iot-telemetry"));
+    }
+
+    private void start(IotProperties.Emit emit, EventTime eventTime) {
         IotProperties defaults = IotProperties.defaults();
         IotProperties props = new IotProperties(defaults.topics(), defaults.windowSize(), defaults.grace(), emit,
                 defaults.overheatThreshold(), defaults.retention());
@@ -65,8 +72,7 @@ class IotTopologyTest {
         EventSerde<TelemetryReading> serde = new EventSerde<>(TelemetryReading.class, common.maxRecordBytesInt(),
                 common.maxFutureSkew(), TestTimes.CLOCK);
         driver = TopologyDriver.drive(TopologyDriver.settings("iot-alerts", common, metrics, stateDir),
-                builder -> new IotTopology(props, serde, metrics, TestEventTime.onePartition("iot-telemetry"), LATE_TOPIC)
-                        .addTo(builder));
+                builder -> new IotTopology(props, serde, metrics, eventTime, LATE_TOPIC).addTo(builder));
         telemetry = driver.createInputTopic("iot-telemetry", new StringSerializer(), new StringSerializer());
         stats = driver.createOutputTopic("device-stats-5m", new StringDeserializer(), new StringDeserializer());
         alerts = driver.createOutputTopic("device-alerts", new StringDeserializer(), new StringDeserializer());
@@ -160,6 +166,39 @@ class IotTopologyTest {
 
         private static Instant seconds(long seconds) {
             return TestTimes.seconds(seconds);
+        }
+    }
+
+    @Nested
+    @DisplayName("a quiet stream")
+    class QuietStream {
+
+        @Test
+        void shouldKeepTheLastWindowsOpenWithoutNewDataByDefault() {
+            start(IotProperties.Emit.FINAL);
+            send("d-1", minutes(1), 20.0);
+
+            driver.advanceWallClockTime(Duration.ofMinutes(30));
+
+            assertThat(stats.isEmpty()).as("no record has moved the watermark past 13:15").isTrue();
+        }
+
+        @Test
+        void shouldCloseTheLastWindowsByTheWallClockWithIdleClose() {
+            start(IotProperties.Emit.FINAL, new EventTime(EventTimeSettings.of(Duration.ofSeconds(30), true),
+                    topic -> 1, LagProbe.NONE, List.of("iot-telemetry"), null));
+            send("d-1", minutes(1), 20.0);
+
+            // idle after 30 s, then the watermark runs with the wall clock from 13:01
+            driver.advanceWallClockTime(Duration.ofSeconds(31));
+            driver.advanceWallClockTime(Duration.ofMinutes(13));
+            assertThat(stats.isEmpty()).as("13:01 + 13 min 31 s is before 13:15").isTrue();
+            driver.advanceWallClockTime(Duration.ofMinutes(1));
+            // the heartbeat that moved the watermark reaches the window task after this punctuation;
+            // the window task's next check (every 100 ms) closes the window
+            driver.advanceWallClockTime(Duration.ofMillis(100));
+
+            assertThat(statsOut()).containsExactly(new DeviceStats(FIRST_WINDOW, "d-1", 20.0, 20.0, 20.0, 1));
         }
     }
 
