@@ -10,7 +10,7 @@ public record Out(String key, JsonNode value, String reason) {
 
     @Override
     public String toString() {
-        String text = value == null ? "null" : value.toString();
+        String text = value == null ? "null" : value.isString() ? value.asString() : value.toString();
         return key + " " + (text.length() > 400 ? text.substring(0, 400) + "..." : text)
                 + (reason == null ? "" : " [" + reason + "]");
     }
