@@ -22,7 +22,7 @@ class IotDifferentialIT {
 
     static Stream<Scenario> scenarios() {
         long seed = Runs.seeds(1).get(0);
-        return Runs.scenarios(List.of(new Scenario(seed, 6, 1, Pipeline.Pace.BACKLOG, false)));
+        return Runs.scenarios(List.of(new Scenario(seed, 6, 2, Pipeline.Pace.LIVE, false)));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -56,13 +56,13 @@ final class Runs {
         return runs.stream().map(Runs::overridden);
     }
 
-    /** A scenario with {@code -Ddifferential.partitions}, {@code .instances}, {@code .pace} applied (to replay one run). */
+    /** A scenario with {@code -Ddifferential.partitions}, {@code .instances}, {@code .pace}, {@code .large} applied (to replay one run). */
     private static Scenario overridden(Scenario scenario) {
         return new Scenario(scenario.seed(), Integer.getInteger("differential.partitions", scenario.partitions()),
                 Integer.getInteger("differential.instances", scenario.instances()),
                 System.getProperty("differential.pace", "").isBlank() ? scenario.pace()
                         : Pipeline.Pace.valueOf(System.getProperty("differential.pace").trim().toUpperCase()),
-                scenario.large());
+                scenario.large() || Boolean.getBoolean("differential.large"));
     }
 
     /** The command that runs {@code scenario} again. */
