@@ -37,5 +37,5 @@ for arg in "$@"; do
 done
 
 exec ./mvnw -B -ntp -pl differential -am verify -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dfailsafe.failIfNoSpecifiedTests=false -Dfailsafe.redirectTestOutputToFile=true -Dit.test="$tests" \
+  -Dfailsafe.failIfNoSpecifiedTests=false -Dmaven.test.redirectTestOutputToFile=true -Dit.test="$tests" \
   -Ddifferential.long="$long" ${props[@]+"${props[@]}"}

@@ -75,11 +75,6 @@ public final class ClickstreamGenerator {
         return new ClickstreamGenerator(seed, partitions, base, size).build(seed);
     }
 
-    /** The instant the data ends: the last valid click is exactly there. */
-    public static Instant end(Instant base, Size size) {
-        return base.plus(Duration.ofHours(size.hours()));
-    }
-
     private String user(int index) {
         String user = String.format("u-%03d", index);
         partitionOf.put(user, index % partitions);

@@ -2,7 +2,6 @@ package dev.streamworks.differential.gen;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,10 +67,6 @@ public record DataSet(String pipeline, long seed, int partitions, Instant base, 
         Map<String, Integer> counts = new java.util.TreeMap<>();
         all().forEach(rec -> rec.tags().forEach(tag -> counts.merge(tag, 1, Integer::sum)));
         return counts;
-    }
-
-    public long count(Collection<Rec> recs, String tag) {
-        return recs.stream().filter(rec -> rec.hasTag(tag)).count();
     }
 
     public String describe() {

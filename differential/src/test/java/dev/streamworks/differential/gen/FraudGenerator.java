@@ -61,10 +61,6 @@ public final class FraudGenerator {
         return new FraudGenerator(seed, partitions, base, size).build(seed);
     }
 
-    public static Instant end(Instant base, Size size) {
-        return base.plus(Duration.ofHours(size.hours()));
-    }
-
     /** A user of the random traffic (tie sites and closing transactions pick among them). */
     private String regular(String name, int partition) {
         usersOf.computeIfAbsent(partition, p -> new ArrayList<>()).add(name);

@@ -57,10 +57,6 @@ public final class IotGenerator {
         return new IotGenerator(seed, partitions, base, size).build(seed);
     }
 
-    public static Instant end(Instant base, Size size) {
-        return base.plus(Duration.ofHours(size.hours()));
-    }
-
     private Rec reading(String device, long time, double temperature, String... tags) {
         ObjectNode node = Values.object();
         node.put("device_id", device);

@@ -44,10 +44,6 @@ final class Layout {
         }
     }
 
-    int partitions() {
-        return partitions;
-    }
-
     private List<Entry> part(String topic, int partition) {
         return topics.get(topic).get(partition);
     }
@@ -98,38 +94,10 @@ final class Layout {
         entries.add(index, new Entry(rec, time, arrival));
     }
 
-    /** Stream time after reading the records before {@code index} (Long.MIN_VALUE when none). */
-    long streamTimeBefore(String topic, int partition, int index) {
-        long pst = Long.MIN_VALUE;
-        List<Entry> entries = part(topic, partition);
-        for (int i = 0; i < index; i++) {
-            if (entries.get(i).time != null) {
-                pst = Math.max(pst, entries.get(i).time);
-            }
-        }
-        return pst;
-    }
-
-    int indexOf(Rec rec) {
-        List<Entry> entries = part(rec.topic(), rec.partition());
-        for (int i = 0; i < entries.size(); i++) {
-            if (entries.get(i).rec == rec) {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException("not laid out: " + rec);
-    }
-
     /** Inserts bad input at a random place of its partition. */
     void scatter(Rec rec, Random random) {
         List<Entry> entries = part(rec.topic(), rec.partition());
         insert(entries.isEmpty() ? 0 : random.nextInt(entries.size() + 1), rec, null);
-    }
-
-    /** Largest valid event time of a topic (Long.MIN_VALUE when none). */
-    long maxTime(String topic) {
-        return topics.get(topic).stream().flatMap(List::stream).filter(e -> e.time != null)
-                .mapToLong(e -> e.time).max().orElse(Long.MIN_VALUE);
     }
 
     /**
