@@ -169,6 +169,14 @@ class GeneratorTest {
         assertThat(expected.records(IotReference.STATS)).hasSizeGreaterThan(100);
     }
 
+    @org.junit.jupiter.api.Test
+    void shouldLeaveTheLastPartitionEmptyInTheLargeIotDataAndStillCloseWindows() {
+        DataSet data = IotGenerator.generate(SEED, 6, BASE, IotGenerator.Size.LONG);
+        assertThat(data.records()).noneMatch(rec -> rec.partition() == 5);
+        assertThat(data.records()).anyMatch(rec -> rec.partition() == 4);
+        assertThat(IotReference.compute(data, SETTINGS).records(IotReference.STATS)).hasSizeGreaterThan(1000);
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 6})
     void shouldHoldEveryFraudCaseAndEachShouldDoWhatItIsFor(int partitions) {

@@ -26,10 +26,14 @@ public final class IotGenerator {
     private static final long M = 60 * S;
     private static final long H = 60 * M;
 
-    /** How much data: devices, hours of event time, overheat episodes, tie sites. */
-    public record Size(int devices, int hours, int episodes, int anchorSites, int malformedCopies) {
-        public static final Size SHORT = new Size(12, 2, 6, 3, 1);
-        public static final Size LONG = new Size(40, 4, 20, 10, 3);
+    /**
+     * How much data: devices, hours of event time, overheat episodes, tie sites; with
+     * {@code emptyPartition} the last input partition gets no reading at all (the final windows
+     * must close all the same once the others are idle).
+     */
+    public record Size(int devices, int hours, int episodes, int anchorSites, int malformedCopies, boolean emptyPartition) {
+        public static final Size SHORT = new Size(12, 2, 6, 3, 1, false);
+        public static final Size LONG = new Size(40, 4, 20, 10, 3, true);
     }
 
     private final Random random;
@@ -40,6 +44,7 @@ public final class IotGenerator {
     private final Layout layout;
     private final Map<String, Integer> partitionOf = new LinkedHashMap<>();
     private final Map<Integer, List<String>> devicesOf = new HashMap<>();
+    private final int fed;
 
     private IotGenerator(long seed, int partitions, Instant base, Size size) {
         if (base.toEpochMilli() % H != 0) {
@@ -51,6 +56,7 @@ public final class IotGenerator {
         this.end = start + size.hours() * H;
         this.size = size;
         this.layout = new Layout(partitions, TELEMETRY);
+        this.fed = size.emptyPartition() && partitions > 1 ? partitions - 1 : partitions;
     }
 
     public static DataSet generate(long seed, int partitions, Instant base, Size size) {
@@ -81,10 +87,10 @@ public final class IotGenerator {
 
     private DataSet build(long seed) {
         List<String> devices = new ArrayList<>();
-        for (int i = 0; i < Math.max(size.devices(), partitions); i++) {
+        for (int i = 0; i < Math.max(size.devices(), fed); i++) {
             String device = String.format("d-%02d", i + 1);
-            partitionOf.put(device, i % partitions);
-            devicesOf.computeIfAbsent(i % partitions, p -> new ArrayList<>()).add(device);
+            partitionOf.put(device, i % fed);
+            devicesOf.computeIfAbsent(i % fed, p -> new ArrayList<>()).add(device);
             devices.add(device);
         }
         for (String device : devices) {
@@ -105,7 +111,7 @@ public final class IotGenerator {
         for (int e = 0; e < size.episodes(); e++) {
             episode(devices.get(random.nextInt(devices.size())), e % 3 == 2);
         }
-        for (int p = 0; p < partitions; p++) {
+        for (int p = 0; p < fed; p++) {
             layout.add(reading(someDevice(p), end, 30.0, "closing"), end, end);
         }
         layout.sort();
@@ -143,7 +149,7 @@ public final class IotGenerator {
 
     /** Ties at the grace bound, where the partition stream time is exactly the aligned instant A. */
     private void tieSite() {
-        int p = random.nextInt(partitions);
+        int p = random.nextInt(fed);
         long a = start + 20 * M + random.nextInt((int) ((end - start - 30 * M) / (5 * M))) * 5 * M;
         int at = layout.anchor(reading(someDevice(p), a, 40.0, "anchor", "window-start"), a);
         layout.insert(at, reading(someDevice(p), a - 10 * M - 1, 85.0, "tie-grace-late"), a - 10 * M - 1);

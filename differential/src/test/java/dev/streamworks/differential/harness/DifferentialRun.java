@@ -88,7 +88,7 @@ public final class DifferentialRun implements AutoCloseable {
      * reference does not model).
      */
     private Duration idleTimeout() {
-        return scenario.pace() == Pipeline.Pace.BACKLOG ? Duration.ofSeconds(2) : Duration.ofSeconds(10);
+        return scenario.pace() == Pipeline.Pace.BACKLOG ? Duration.ofSeconds(2) : Duration.ofSeconds(6);
     }
 
     /** Wall clock without a new output record, and no lag, before the outputs are taken as final. */
