@@ -35,11 +35,11 @@ public final class ClickstreamGenerator {
     private static final String[] SEGMENTS = {"gold", "silver", "bronze", "new"};
     private static final String[] CATEGORIES = {"books", "garden", "toys", "audio"};
 
-    /** How much data: users, products, hours of event time, click rate, tie sites, bursts. */
+    /** How much data: users, products, hours of event time, click rate, tie sites, bursts; chunks of a live run. */
     public record Size(int users, int products, int hours, int sessionClicks, int anchorSites, int bursts,
-                       int malformedCopies) {
-        public static final Size SHORT = new Size(100, 50, 3, 7, 3, 3, 1);
-        public static final Size LONG = new Size(300, 50, 5, 9, 10, 8, 3);
+                       int malformedCopies, int liveChunks) {
+        public static final Size SHORT = new Size(100, 50, 3, 7, 3, 3, 1, 12);
+        public static final Size LONG = new Size(300, 50, 5, 9, 10, 8, 3, 40);
     }
 
     private final Random random;
@@ -181,7 +181,7 @@ public final class ClickstreamGenerator {
             impressionPace[p] = impressionsAhead + (random.nextInt(41) - 20) * M;
         }
         List<Rec> order = layout.productionOrder(Map.of(CLICKS, clickPace, IMPRESSIONS, impressionPace));
-        List<Integer> chunks = new ArrayList<>(Layout.chunks(order, Math.max(60, order.size() / 40)));
+        List<Integer> chunks = new ArrayList<>(Layout.chunks(order, Math.max(60, order.size() / size.liveChunks())));
         order = Tables.placeChanges(order, chunks, USERS, Set.of(CLICKS));
         return new DataSet("clickstream", seed, partitions, Instant.ofEpochMilli(start), order, chunks, setup);
     }

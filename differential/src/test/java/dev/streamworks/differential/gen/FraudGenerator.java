@@ -28,10 +28,10 @@ public final class FraudGenerator {
     private static final long H = 60 * M;
     private static final String[] COUNTRIES = {"US", "FR", "DE", "GB", "JP", "BR"};
 
-    /** How much data: users, hours of event time, copies of each scripted case, tie sites. */
-    public record Size(int users, int hours, int scenarioCopies, int anchorSites, int malformedCopies) {
-        public static final Size SHORT = new Size(60, 3, 1, 3, 1);
-        public static final Size LONG = new Size(300, 5, 4, 10, 3);
+    /** How much data: users, hours of event time, copies of each scripted case, tie sites; chunks of a live run. */
+    public record Size(int users, int hours, int scenarioCopies, int anchorSites, int malformedCopies, int liveChunks) {
+        public static final Size SHORT = new Size(60, 3, 1, 3, 1, 12);
+        public static final Size LONG = new Size(300, 5, 4, 10, 3, 40);
     }
 
     private final Random random;
@@ -144,7 +144,7 @@ public final class FraudGenerator {
             pace[p] = (random.nextInt(41) - 20) * M;
         }
         List<Rec> order = layout.productionOrder(Map.of(TRANSACTIONS, pace));
-        List<Integer> chunks = Layout.chunks(order, Math.max(60, order.size() / 40));
+        List<Integer> chunks = Layout.chunks(order, Math.max(60, order.size() / size.liveChunks()));
         return new DataSet("fraud", seed, partitions, Instant.ofEpochMilli(start), order, chunks, List.of());
     }
 

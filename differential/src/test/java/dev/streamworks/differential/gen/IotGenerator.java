@@ -29,11 +29,12 @@ public final class IotGenerator {
     /**
      * How much data: devices, hours of event time, overheat episodes, tie sites; with
      * {@code emptyPartition} the last input partition gets no reading at all (the final windows
-     * must close all the same once the others are idle).
+     * must close all the same once the others are idle); chunks of a live run.
      */
-    public record Size(int devices, int hours, int episodes, int anchorSites, int malformedCopies, boolean emptyPartition) {
-        public static final Size SHORT = new Size(12, 2, 6, 3, 1, false);
-        public static final Size LONG = new Size(40, 4, 20, 10, 3, true);
+    public record Size(int devices, int hours, int episodes, int anchorSites, int malformedCopies, boolean emptyPartition,
+                       int liveChunks) {
+        public static final Size SHORT = new Size(12, 2, 6, 3, 1, false, 12);
+        public static final Size LONG = new Size(40, 4, 20, 10, 3, true, 40);
     }
 
     private final Random random;
@@ -124,7 +125,7 @@ public final class IotGenerator {
             pace[p] = (random.nextInt(41) - 20) * M;
         }
         List<Rec> order = layout.productionOrder(Map.of(TELEMETRY, pace));
-        List<Integer> chunks = Layout.chunks(order, Math.max(60, order.size() / 40));
+        List<Integer> chunks = Layout.chunks(order, Math.max(60, order.size() / size.liveChunks()));
         return new DataSet("iot", seed, partitions, Instant.ofEpochMilli(start), order, chunks, List.of());
     }
 
