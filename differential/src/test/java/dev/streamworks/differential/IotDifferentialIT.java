@@ -1,0 +1,33 @@
+package dev.streamworks.differential;
+
+import dev.streamworks.differential.harness.Pipeline;
+import dev.streamworks.differential.harness.Scenario;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * iot-alerts-service on a real broker, exactly-once, against the reference model: every output,
+ * {@code iot-alerts.late} and {@code iot-alerts.dlq}. Off with {@code -Ddifferential.iot=false}.
+ */
+@Tag("integration")
+@Timeout(value = 60, unit = java.util.concurrent.TimeUnit.MINUTES)
+@DisabledIfSystemProperty(named = "differential.iot", matches = "false")
+class IotDifferentialIT {
+
+    static Stream<Scenario> scenarios() {
+        long seed = Runs.seeds(1).get(0);
+        return Runs.scenarios(List.of(new Scenario(seed, 6, 2, Pipeline.Pace.LIVE, false)));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("scenarios")
+    void shouldWriteWhatTheReferenceComputes(Scenario scenario) throws Exception {
+        Runs.check(Pipelines.IOT, scenario);
+    }
+}
