@@ -3,6 +3,7 @@ package dev.streamworks.common.config;
 import dev.streamworks.common.ops.ConsumerLag;
 import dev.streamworks.common.ops.ProgressEndpoint;
 import dev.streamworks.common.ops.ProgressReporter;
+import dev.streamworks.common.ops.StreamsMeters;
 import dev.streamworks.common.ops.StreamsState;
 import dev.streamworks.common.ops.StuckDetector;
 import dev.streamworks.common.ops.StreamworksMetrics;
@@ -29,6 +30,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.annotation.EnableKafkaStreams;
 import org.springframework.kafka.annotation.KafkaStreamsDefaultConfiguration;
@@ -131,6 +133,25 @@ public class StreamworksConfiguration {
     @Bean
     RecordSizing recordSizing() {
         return new RecordSizing();
+    }
+
+    /**
+     * Kafka Streams' meters without the ones unsafe to read ({@link StreamsMeters}): applied after
+     * Spring Boot's configurer, whose listener it replaces.
+     */
+    @Bean
+    StreamsBuilderFactoryBeanConfigurer safeStreamsMeters(MeterRegistry registry) {
+        return new StreamsBuilderFactoryBeanConfigurer() {
+            @Override
+            public void configure(StreamsBuilderFactoryBean factory) {
+                StreamsMeters.replaceOn(factory, registry);
+            }
+
+            @Override
+            public int getOrder() {
+                return Ordered.LOWEST_PRECEDENCE;
+            }
+        };
     }
 
     @Bean
