@@ -35,7 +35,7 @@ public final class ConsumerLag implements LagProbe {
             lags = read(metrics.get());
             readAtMs = now;
         }
-        return lags.getOrDefault(topic + "-" + partition, 0L);
+        return lags.getOrDefault(topic + "-" + partition, -1L);
     }
 
     /** Sum of {@code records-lag} over the main consumers, by {@code topic-partition}. */

@@ -8,8 +8,12 @@ package dev.streamworks.common.time;
 @FunctionalInterface
 public interface LagProbe {
 
-    /** The records not yet read from {@code topic}'s {@code partition}; 0 when not known. */
+    /**
+     * The records not yet read from {@code topic}'s {@code partition}; negative when not known (the
+     * consumer has not fetched the partition yet): a partition whose lag is not known is never idle.
+     */
     long lag(String topic, int partition);
 
+    /** Every partition caught up: for a topology without a consumer (TopologyTestDriver). */
     LagProbe NONE = (topic, partition) -> 0;
 }

@@ -109,7 +109,7 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
         }
         long pst = partitionTime();
         long quiet = now - lastRecordWallMs;
-        boolean idle = quiet >= idleTimeoutMs && eventTime.lag().lag(stage.input(), partition) <= 0;
+        boolean idle = quiet >= idleTimeoutMs && eventTime.lag().lag(stage.input(), partition) == 0;
         long advanced = idle && idleClose && pst != Long.MIN_VALUE ? pst + quiet : pst;
         return Stamp.heartbeat(channel, pst, pst, idle, advanced);
     }
