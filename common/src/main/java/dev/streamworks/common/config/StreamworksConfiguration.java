@@ -177,18 +177,32 @@ public class StreamworksConfiguration {
     }
 
     /**
+     * The lag of each input partition behind the service's group (for idleness), read with Admin
+     * every second from when the service starts.
+     */
+    @Bean
+    ConsumerLag inputLag(ServiceDescriptor service, KafkaAdmin kafkaAdmin,
+                         @Qualifier(KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
+                         KafkaStreamsConfiguration streamsConfig) {
+        return new ConsumerLag(() -> Admin.create(kafkaAdmin.getConfigurationProperties()),
+                applicationId(streamsConfig), service.inputs(), Duration.ofSeconds(1));
+    }
+
+    @Bean
+    SmartLifecycle inputLagReader(ConsumerLag lag) {
+        return new OneShotLifecycle(Integer.MAX_VALUE - 1000, lag::start, lag::close);
+    }
+
+    /**
      * Event time across the service's repartitions: partition counts of its inputs read with Admin
-     * when the topology is built, consumer lag from the Streams client's metrics (idle partitions).
+     * when the topology is built, the inputs' lag for idleness.
      */
     @Bean
     EventTime eventTime(StreamworksProperties props, ServiceDescriptor service, KafkaAdmin kafkaAdmin,
-                        StreamsBuilderFactoryBean factory, MeterRegistry registry) {
+                        ConsumerLag lag, MeterRegistry registry) {
         TopicPartitionCounts partitions = new TopicPartitionCounts(
                 () -> Admin.create(kafkaAdmin.getConfigurationProperties()), service.inputs(),
                 props.topics().partitions(), Duration.ofSeconds(60));
-        ConsumerLag lag = new ConsumerLag(
-                () -> factory.getKafkaStreams() == null ? Map.of() : factory.getKafkaStreams().metrics(),
-                Clock.systemUTC());
         return new EventTime(props.eventTime(), partitions, lag, service.inputs(), registry);
     }
 
