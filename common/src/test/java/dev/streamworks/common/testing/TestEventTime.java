@@ -6,13 +6,23 @@ import dev.streamworks.common.time.LagProbe;
 
 import java.util.List;
 
-/** Event time for a topology under {@code TopologyTestDriver}: every topic has one partition. */
+/** Event time for a topology under {@code TopologyTestDriver}. */
 public final class TestEventTime {
 
     private TestEventTime() {
     }
 
+    /** Every topic has one partition: what the driver runs. */
     public static EventTime onePartition(String... inputs) {
-        return new EventTime(EventTimeSettings.defaults(), topic -> 1, LagProbe.NONE, List.of(inputs), null);
+        return partitions(1, inputs);
+    }
+
+    /**
+     * Every input topic, and so every repartition topic, has {@code partitions} partitions: every
+     * stage of the topology has that many channels, and its receivers wait for all of them (fed by
+     * {@link ChannelFeed}).
+     */
+    public static EventTime partitions(int partitions, String... inputs) {
+        return new EventTime(EventTimeSettings.defaults(), topic -> partitions, LagProbe.NONE, List.of(inputs), null);
     }
 }
