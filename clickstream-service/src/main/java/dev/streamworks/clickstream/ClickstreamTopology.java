@@ -33,6 +33,7 @@ import dev.streamworks.common.serde.JsonSerde;
 import dev.streamworks.common.serde.Parsed;
 import dev.streamworks.common.serde.RepartitionSerde;
 import dev.streamworks.common.streams.EventTimeExtractor;
+import dev.streamworks.common.time.Clock;
 import dev.streamworks.common.time.EventTime;
 import dev.streamworks.common.time.Stage;
 import dev.streamworks.common.time.WindowAggregation;
@@ -56,28 +57,30 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * in one topology, on event time across repartitions ({@link EventTime}):
  * <pre>
  * user-clicks (key untrusted) -> validate, event time = timestamp, stamp arrival time (lateness only)
- *   -> by event_id -> drop repeated event_ids (dedup-window) -----------------------------------+
- *   +-> by product_id  -> clicks-per-product-5m (tumbling), product-conversion (running)           |
- *   +-> by event_type  -> event-type-counts (hopping)                                              |
- *   +-> join cdc.users (global table) -> by user_segment -> segment-dashboard-5m (tumbling)        |
- *   +-> key "all", one partition -> event-lateness-1m (wall-clock minutes, punctuator)              |
- *   +-> by user_id --+                                                                             |
- * user-impressions -> by user_id -> user-activity (running), activity-anomalies (tumbling, once   |
- *                                   per user-window), user-sessions, click-impression-matches     |
+ *   -> by user_id --+
+ * user-impressions -> by user_id -> per user: drop repeated event_ids (dedup-window)
+ *        -> user-activity (running), activity-anomalies (tumbling, once per user-window),
+ *           user-sessions, click-impression-matches
+ *        -> by product_id  -> clicks-per-product-5m (tumbling), product-conversion (running)
+ *        -> by event_type  -> event-type-counts (hopping)
+ *        -> join cdc.users (global table) -> by user_segment -> segment-dashboard-5m (tumbling)
+ *        -> key "all", one partition -> event-lateness-1m (wall-clock minutes, punctuator)
  * every windowed output: a click it could not count (late) -> clickstream.late, once per output
  * </pre>
  * Only the branches of the outputs in {@code streamworks.clickstream.outputs} are built (all by
- * default); deduplication always is.
+ * default); the per-user step with deduplication always is.
  * <ul>
  *   <li>Each repartition is an event-time hop: the records carry the stream time of the input
  *       partition they were read from (their lateness is decided by it, wherever they go) and every
  *       sender tells every partition its watermark, so each output's watermark is the minimum over
  *       the input partitions that feed it: user-clicks' for the click outputs, user-clicks' and
- *       user-impressions' for the per-user ones. Windows close by it, so a backlog, a catch-up and
- *       live traffic count the same records.</li>
- *   <li>Deduplication needs every copy of an {@code event_id} in one task, so clicks are first
- *       repartitioned by {@code event_id}, and only then by each output's key. Every repartition
- *       carries the clicks' original bytes ({@link Parsed}), so late records leave unchanged.</li>
+ *       user-impressions' for the join. Windows close by it, so a backlog, a catch-up and live
+ *       traffic count the same records.</li>
+ *   <li>Clicks go to their user first: a user's clicks keep the order of their input partition (the
+ *       session and dedup rules depend on it), every copy of an event (same {@code event_id}, same
+ *       user) meets the same dedup store, and the per-user outputs need no second hop. Every
+ *       repartition carries the clicks' original bytes ({@link Parsed}), so late records leave
+ *       unchanged.</li>
  *   <li>Clicks and impressions of a user reach the same task through two repartition topics of the
  *       same partition count, merged: the join's two sides are co-partitioned by construction.</li>
  *   <li>{@code cdc.users} is a global table: it needs no co-partitioning with clicks (cdc-service
@@ -94,7 +97,6 @@ public final class ClickstreamTopology {
     public static final String IMPRESSIONS_SOURCE = "impressions-source";
     public static final String USERS_SOURCE = "users-source";
     public static final String USERS_STORE = "users-table-store";
-    public static final String CLICKS_BY_EVENT_ID = "clicks-by-event-id";
     public static final String DEDUP = "dedup-clicks";
     public static final String CLICKS_BY_PRODUCT = "clicks-by-product";
     public static final String PRODUCT_WINDOWS = "product-windows";
@@ -113,7 +115,6 @@ public final class ClickstreamTopology {
     public static final String EVENT_LATENESS = "event-lateness";
 
     /** The receivers of the event-time hops: each output's watermark is one of theirs. */
-    public static final String DEDUP_CLOCK = "click-watermarks";
     public static final String PRODUCT_CLOCK = "product-watermarks";
     public static final String EVENT_TYPE_CLOCK = "event-type-watermarks";
     public static final String SEGMENT_CLOCK = "segment-watermarks";
@@ -130,10 +131,10 @@ public final class ClickstreamTopology {
     public static final String SEGMENT_LATE_SINK = "segment-late-sink";
     public static final String ANOMALY_LATE_SINK = "activity-anomalies-late-sink";
 
-    /** Stage ids of the event-time channels: the two inputs, and the dedup tasks that relay clicks on. */
-    static final int CLICKS_STAGE = 0;
-    static final int IMPRESSIONS_STAGE = 1;
-    static final int DEDUP_STAGE = 2;
+    /** Stage ids of the event-time channels: the two inputs, and the per-user tasks that relay clicks on. */
+    public static final int CLICKS_STAGE = 0;
+    public static final int IMPRESSIONS_STAGE = 1;
+    public static final int USER_STAGE = 2;
 
     private final ClickstreamProperties props;
     private final EventSerde<Click> clicks;
@@ -162,22 +163,44 @@ public final class ClickstreamTopology {
     public void addTo(StreamsBuilder builder) {
         ClickstreamProperties.Topics topics = props.topics();
         Stage clickStage = Stage.input(CLICKS_STAGE, topics.clicks());
-        Stage dedupStage = Stage.relay(DEDUP_STAGE, DEDUP_CLOCK);
+        Stage impressionStage = Stage.input(IMPRESSIONS_STAGE, topics.impressions());
+        // the click outputs' watermark: the user tasks' over the clicks' input partitions
+        Clock clicksClock = Clock.of(USER_CLOCK, clickStage);
+        Stage userStage = Stage.relay(USER_STAGE, clicksClock);
         boolean lateness = props.computes(Output.EVENT_LATENESS);
-        KStream<String, Parsed<Click>> source = builder
+
+        KStream<String, Parsed<Click>> clickSource = builder
                 .stream(topics.clicks(), Consumed.with(Serdes.String(), clicks)
                         .withTimestampExtractor(new EventTimeExtractor()).withName(CLICKS_SOURCE))
                 .peek((key, click) -> metrics.recordIn(topics.clicks(), click.value().eventTime().toEpochMilli()),
                         Named.as("count-clicks"));
         if (lateness) {
-            source = source.processValues(ArrivalTime.stamp(), Named.as("stamp-arrival"));
+            clickSource = clickSource.processValues(ArrivalTime.stamp(), Named.as("stamp-arrival"));
         }
-        KStream<String, Parsed<Click>> deduplicated = eventTime.receive(
-                        eventTime.sendKeyedBy(source, clickStage, (key, click) -> click.value().eventId(),
-                                repartitionedClicks, CLICKS_BY_EVENT_ID),
-                        DEDUP_CLOCK, clickStage)
-                .process(ClickDedupProcessor.supplier(props.dedupWindow(), eventTime, DEDUP_CLOCK, metrics.registry()),
-                        Named.as(DEDUP));
+        KStream<String, UserEvent> clicksByUser = eventTime.send(clickSource, clickStage,
+                (key, click) -> KeyValue.pair(click.value().userId(), UserEvent.click(click)), userEvents(), CLICKS_BY_USER);
+        KStream<String, UserEvent> userEvents;
+        if (props.computes(Output.MATCHES)) {
+            // impressions are read only for the join; its watermark is over both inputs
+            KStream<String, Parsed<Impression>> impressionSource = builder
+                    .stream(topics.impressions(), Consumed.with(Serdes.String(), impressions)
+                            .withTimestampExtractor(new EventTimeExtractor()).withName(IMPRESSIONS_SOURCE))
+                    .peek((key, impression) -> metrics.recordIn(topics.impressions(),
+                            impression.value().eventTime().toEpochMilli()), Named.as("count-impressions"));
+            KStream<String, UserEvent> impressionsByUser = eventTime.send(impressionSource, impressionStage,
+                    (key, impression) -> KeyValue.pair(impression.value().userId(), UserEvent.impression(impression)),
+                    userEvents(), IMPRESSIONS_BY_USER);
+            userEvents = eventTime.receive(clicksByUser.merge(impressionsByUser, Named.as("merge-user-events")),
+                    USER_CLOCK, clickStage, impressionStage);
+        } else {
+            userEvents = eventTime.receive(clicksByUser, USER_CLOCK, clickStage);
+        }
+        KStream<String, UserEvent> events = userEvents.process(
+                ClickDedupProcessor.supplier(props.dedupWindow(), eventTime, clicksClock, metrics.registry()),
+                Named.as(DEDUP));
+        KStream<String, Parsed<Click>> deduplicated = events
+                .filter((user, event) -> event instanceof UserEvent.ClickEvent, Named.as("user-clicks-only"))
+                .mapValues(event -> ((UserEvent.ClickEvent) event).parsed(), Named.as("unwrap-user-clicks"));
         KStream<String, Parsed<Click>> unique = deduplicated;
         if (lateness) {
             latenessOutput(deduplicated);
@@ -186,28 +209,26 @@ public final class ClickstreamTopology {
         }
 
         // only the pipelines of the outputs this deployment computes are built
+        userOutputs(events, unique, clicksClock, Clock.of(USER_CLOCK));
         if (props.computesAny(Output.CLICKS_PER_PRODUCT, Output.PRODUCT_CONVERSION)) {
-            productOutputs(unique, dedupStage);
+            productOutputs(unique, userStage);
         }
         if (props.computes(Output.EVENT_TYPE_COUNTS)) {
-            eventTypeOutputs(unique, dedupStage);
+            eventTypeOutputs(unique, userStage);
         }
         if (props.computes(Output.SEGMENT_DASHBOARD)) {
-            segmentOutputs(builder, unique, dedupStage);
-        }
-        if (props.computesAny(Output.USER_ACTIVITY, Output.ACTIVITY_ANOMALIES, Output.USER_SESSIONS, Output.MATCHES)) {
-            userOutputs(builder, unique, dedupStage);
+            segmentOutputs(builder, unique, userStage);
         }
     }
 
-    private void productOutputs(KStream<String, Parsed<Click>> unique, Stage dedup) {
+    private void productOutputs(KStream<String, Parsed<Click>> unique, Stage users) {
         KStream<String, Parsed<Click>> byProduct = eventTime.receive(
-                eventTime.sendKeyedBy(unique, dedup, (eventId, click) -> click.value().productId(),
+                eventTime.sendKeyedBy(unique, users, (user, click) -> click.value().productId(),
                         repartitionedClicks, CLICKS_BY_PRODUCT),
-                PRODUCT_CLOCK, dedup);
+                PRODUCT_CLOCK, users);
         if (props.computes(Output.CLICKS_PER_PRODUCT)) {
             String output = props.topics().clicksPerProduct();
-            eventTime.bind(PRODUCT_CLOCK, output);
+            eventTime.bind(Clock.of(PRODUCT_CLOCK), output);
             ClickstreamProperties.ClicksPerProduct spec = props.clicksPerProduct();
             boolean approximate = props.distinct() == ClickstreamProperties.Distinct.APPROXIMATE;
             WindowAggregation.Builder<Click, WindowFigures> windows = figures(PRODUCT_WINDOWS, spec)
@@ -217,7 +238,7 @@ public final class ClickstreamTopology {
             if (!approximate) {
                 windows.distinct(Click::userId);
             }
-            KStream<String, Object> out = byProduct.process(windows.build(eventTime, PRODUCT_CLOCK, metrics),
+            KStream<String, Object> out = byProduct.process(windows.build(eventTime, Clock.of(PRODUCT_CLOCK), metrics),
                     Named.as(PRODUCT_WINDOWS));
             sink(out, output, JsonSerde.of(ProductClicks.class), WINDOWS_SINK);
             late(out, PRODUCT_LATE_SINK);
@@ -230,98 +251,79 @@ public final class ClickstreamTopology {
         }
     }
 
-    private void eventTypeOutputs(KStream<String, Parsed<Click>> unique, Stage dedup) {
+    private void eventTypeOutputs(KStream<String, Parsed<Click>> unique, Stage users) {
         String output = props.topics().eventTypeCounts();
-        eventTime.bind(EVENT_TYPE_CLOCK, output);
+        eventTime.bind(Clock.of(EVENT_TYPE_CLOCK), output);
         ClickstreamProperties.EventTypeCounts spec = props.eventTypeCounts();
         KStream<String, Object> out = eventTime.receive(
-                        eventTime.sendKeyedBy(unique, dedup, (eventId, click) -> click.value().eventType().json(),
+                        eventTime.sendKeyedBy(unique, users, (user, click) -> click.value().eventType().json(),
                                 repartitionedClicks, CLICKS_BY_EVENT_TYPE),
-                        EVENT_TYPE_CLOCK, dedup)
+                        EVENT_TYPE_CLOCK, users)
                 .process(figures(EVENT_TYPE_WINDOWS, spec)
                         .emit(emit(spec.emit()), EVENT_TYPE_SINK, (type, window, figures) ->
                                 new EventTypeCount(window, type, figures.events(), figures.amount()))
                         .late(EVENT_TYPE_LATE_SINK, output)
-                        .build(eventTime, EVENT_TYPE_CLOCK, metrics), Named.as(EVENT_TYPE_WINDOWS));
+                        .build(eventTime, Clock.of(EVENT_TYPE_CLOCK), metrics), Named.as(EVENT_TYPE_WINDOWS));
         sink(out, output, JsonSerde.of(EventTypeCount.class), EVENT_TYPE_SINK);
         late(out, EVENT_TYPE_LATE_SINK);
     }
 
-    private void segmentOutputs(StreamsBuilder builder, KStream<String, Parsed<Click>> unique, Stage dedup) {
+    private void segmentOutputs(StreamsBuilder builder, KStream<String, Parsed<Click>> unique, Stage users) {
         UserRowSerde rows = new UserRowSerde();
-        GlobalKTable<String, UserRow> users = builder.globalTable(props.topics().users(),
+        GlobalKTable<String, UserRow> table = builder.globalTable(props.topics().users(),
                 Consumed.with(Serdes.String(), rows).withName(USERS_SOURCE),
                 Materialized.<String, UserRow, KeyValueStore<Bytes, byte[]>>as(USERS_STORE)
                         .withKeySerde(Serdes.String()).withValueSerde(rows));
         String output = props.topics().segmentDashboard();
-        eventTime.bind(SEGMENT_CLOCK, output);
+        eventTime.bind(Clock.of(SEGMENT_CLOCK), output);
         ClickstreamProperties.SegmentDashboard spec = props.segmentDashboard();
-        KStream<String, SegmentedClick> segmented = unique.leftJoin(users, (eventId, click) -> click.value().userId(),
+        KStream<String, SegmentedClick> segmented = unique.leftJoin(table, (user, click) -> user,
                 (click, row) -> new SegmentedClick(UserRow.segmentOf(row), click), Named.as("enrich-with-segment"));
         KStream<String, Object> out = eventTime.receive(
-                        eventTime.send(segmented, dedup, (eventId, click) -> KeyValue.pair(click.segment(), click.click()),
+                        eventTime.send(segmented, users, (user, click) -> KeyValue.pair(click.segment(), click.click()),
                                 repartitionedClicks, CLICKS_BY_SEGMENT),
-                        SEGMENT_CLOCK, dedup)
+                        SEGMENT_CLOCK, users)
                 .process(figures(SEGMENT_WINDOWS, spec).distinct(Click::userId)
                         .emit(emit(spec.emit()), SEGMENT_SINK, (segment, window, figures) ->
                                 new SegmentDashboard(window, segment, figures.events(), figures.uniqueUsers(),
                                         figures.revenue(), figures.revenuePerPurchase()))
                         .late(SEGMENT_LATE_SINK, output)
-                        .build(eventTime, SEGMENT_CLOCK, metrics), Named.as(SEGMENT_WINDOWS));
+                        .build(eventTime, Clock.of(SEGMENT_CLOCK), metrics), Named.as(SEGMENT_WINDOWS));
         sink(out, output, JsonSerde.of(SegmentDashboard.class), SEGMENT_SINK);
         late(out, SEGMENT_LATE_SINK);
     }
 
-    private void userOutputs(StreamsBuilder builder, KStream<String, Parsed<Click>> unique, Stage dedup) {
-        String input = props.topics().impressions();
-        Stage impressionStage = Stage.input(IMPRESSIONS_STAGE, input);
-        UserEventSerde userEvents = new UserEventSerde(clicks, impressions);
-        KStream<String, Parsed<Impression>> impressionSource = builder
-                .stream(input, Consumed.with(Serdes.String(), impressions)
-                        .withTimestampExtractor(new EventTimeExtractor()).withName(IMPRESSIONS_SOURCE))
-                .peek((key, impression) -> metrics.recordIn(input, impression.value().eventTime().toEpochMilli()),
-                        Named.as("count-impressions"));
-        KStream<String, UserEvent> impressionsByUser = eventTime.send(impressionSource, impressionStage,
-                (key, impression) -> KeyValue.pair(impression.value().userId(), UserEvent.impression(impression)),
-                userEvents, IMPRESSIONS_BY_USER);
-        KStream<String, UserEvent> clicksByUser = eventTime.send(unique, dedup,
-                (eventId, click) -> KeyValue.pair(click.value().userId(), UserEvent.click(click)),
-                userEvents, CLICKS_BY_USER);
-        KStream<String, UserEvent> events = eventTime.receive(
-                clicksByUser.merge(impressionsByUser, Named.as("merge-user-events")), USER_CLOCK, dedup, impressionStage);
-        KStream<String, Parsed<Click>> userClicks = events
-                .filter((user, event) -> event instanceof UserEvent.ClickEvent, Named.as("user-clicks-only"))
-                .mapValues(event -> ((UserEvent.ClickEvent) event).parsed(), Named.as("unwrap-user-clicks"));
-
+    private void userOutputs(KStream<String, UserEvent> events, KStream<String, Parsed<Click>> clicks, Clock clicksClock,
+                             Clock joinClock) {
         if (props.computes(Output.USER_ACTIVITY)) {
-            KStream<String, Object> activity = userClicks.process(new RunningTotals<>(USER_ACTIVITY + "-store",
+            KStream<String, Object> activity = clicks.process(new RunningTotals<>(USER_ACTIVITY + "-store",
                     ACTIVITY_SINK, JsonSerde.of(UserActivity.class), UserActivity::first,
                     (totals, click) -> totals.add(click.eventTime(), click.eventType() == Click.EventType.PURCHASE)),
                     Named.as(USER_ACTIVITY));
             sink(activity, props.topics().userActivity(), JsonSerde.of(UserActivity.class), ACTIVITY_SINK);
         }
         if (props.computes(Output.ACTIVITY_ANOMALIES)) {
-            anomalyOutput(userClicks);
+            anomalyOutput(clicks, clicksClock);
         }
         if (props.computes(Output.USER_SESSIONS)) {
-            eventTime.bind(USER_CLOCK, props.topics().userSessions());
-            KStream<String, Object> sessions = events.process(SessionProcessor.supplier(props, metrics, eventTime, USER_CLOCK),
-                    Named.as(USER_SESSIONS));
+            eventTime.bind(clicksClock, props.topics().userSessions());
+            KStream<String, Object> sessions = events.process(SessionProcessor.supplier(props, metrics, eventTime,
+                    clicksClock), Named.as(USER_SESSIONS));
             sink(sessions, props.topics().userSessions(), JsonSerde.of(UserSession.class), SessionProcessor.SINK);
             late(sessions, SessionProcessor.LATE_SINK);
         }
         if (props.computes(Output.MATCHES)) {
-            eventTime.bind(USER_CLOCK, props.topics().matches());
-            KStream<String, Object> matches = events.process(MatchProcessor.supplier(props, metrics, eventTime, USER_CLOCK),
-                    Named.as(CLICK_IMPRESSION_JOIN));
+            eventTime.bind(joinClock, props.topics().matches());
+            KStream<String, Object> matches = events.process(MatchProcessor.supplier(props, metrics, eventTime,
+                    joinClock), Named.as(CLICK_IMPRESSION_JOIN));
             sink(matches, props.topics().matches(), JsonSerde.of(ClickImpressionMatch.class), MatchProcessor.SINK);
             late(matches, MatchProcessor.LATE_SINK);
         }
     }
 
-    private void anomalyOutput(KStream<String, Parsed<Click>> userClicks) {
+    private void anomalyOutput(KStream<String, Parsed<Click>> userClicks, Clock clicksClock) {
         String output = props.topics().activityAnomalies();
-        eventTime.bind(USER_CLOCK, output);
+        eventTime.bind(clicksClock, output);
         ClickstreamProperties.ActivityAnomalies spec = props.activityAnomalies();
         long threshold = props.anomalyThreshold();
         KStream<String, Object> anomalies = userClicks.process(WindowAggregation.<Click, MinuteActivity>named(
@@ -337,9 +339,13 @@ public final class ClickstreamTopology {
                     }
                 })
                 .late(ANOMALY_LATE_SINK, output)
-                .build(eventTime, USER_CLOCK, metrics), Named.as(ACTIVITY_ANOMALIES));
+                .build(eventTime, clicksClock, metrics), Named.as(ACTIVITY_ANOMALIES));
         sink(anomalies, output, JsonSerde.of(ActivityAnomaly.class), ANOMALY_SINK);
         late(anomalies, ANOMALY_LATE_SINK);
+    }
+
+    private UserEventSerde userEvents() {
+        return new UserEventSerde(clicks, impressions);
     }
 
     /** A windowed output over {@link WindowFigures}: events, distinct users, purchases, amounts. */

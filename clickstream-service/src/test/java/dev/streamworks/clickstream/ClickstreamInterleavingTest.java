@@ -28,6 +28,7 @@ import dev.streamworks.common.testing.TestEvents;
 import dev.streamworks.common.testing.TestTimes;
 import dev.streamworks.common.testing.TopologyDriver;
 import dev.streamworks.common.time.InternalHeaders;
+import dev.streamworks.common.time.Clock;
 import dev.streamworks.common.time.Stage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.header.Header;
@@ -78,7 +79,8 @@ class ClickstreamInterleavingTest {
     private static final int RUNS = 3;
     private static final long SECOND = 1_000;
     private static final long MINUTE = 60 * SECOND;
-    private static final Stage DEDUP = Stage.relay(ClickstreamTopology.DEDUP_STAGE, ClickstreamTopology.DEDUP_CLOCK);
+    private static final Stage DEDUP = Stage.relay(ClickstreamTopology.USER_STAGE,
+            Clock.of(ClickstreamTopology.USER_CLOCK, Stage.input(ClickstreamTopology.CLICKS_STAGE, "user-clicks")));
     private static final Stage IMPRESSIONS = Stage.input(ClickstreamTopology.IMPRESSIONS_STAGE, "user-impressions");
     private static final ClickstreamProperties PROPS = ClickstreamProperties.defaults()
             .withOutputs(Output.CLICKS_PER_PRODUCT, Output.PRODUCT_CONVERSION, Output.EVENT_TYPE_COUNTS,

@@ -620,13 +620,13 @@ class ClickstreamTopologyTest {
             String description = builder.build().describe().toString();
 
             assertThat(description).contains(ClickDedupProcessor.STORE, "product-windows-store",
-                    "product-windows-distinct-store", "clicks-by-event-id-repartition",
+                    "product-windows-distinct-store", "clicks-by-user-repartition",
                     "clicks-by-product-repartition");
             assertThat(description).doesNotContain("product-conversion-store", "event-type-windows-store",
                     "segment-windows-store", ClickstreamTopology.USERS_STORE, "user-activity-store",
                     SessionProcessor.SESSIONS_STORE, MatchProcessor.CLICKS_STORE, LatenessProcessor.STORE,
                     ClickstreamTopology.IMPRESSIONS_SOURCE, "clicks-by-event-type-repartition",
-                    "clicks-by-segment-repartition", "clicks-by-user-repartition", "impressions-by-user-repartition",
+                    "clicks-by-segment-repartition", "impressions-by-user-repartition",
                     "lateness-samples-repartition");
         }
 
@@ -681,10 +681,10 @@ class ClickstreamTopologyTest {
                 SessionProcessor.SESSIONS_STORE, SessionProcessor.DUE_STORE, MatchProcessor.IMPRESSIONS_STORE,
                 MatchProcessor.IMPRESSIONS_EXPIRY_STORE, MatchProcessor.CLICKS_STORE, MatchProcessor.CLICKS_EXPIRY_STORE,
                 LatenessProcessor.STORE, LatenessProcessor.EMITTED_STORE, ClickstreamTopology.USERS_STORE,
-                "clicks-by-event-id-repartition", "clicks-by-product-repartition", "clicks-by-event-type-repartition",
+                "clicks-by-user-repartition", "clicks-by-product-repartition", "clicks-by-event-type-repartition",
                 "clicks-by-segment-repartition", "clicks-by-user-repartition", "impressions-by-user-repartition",
                 "lateness-samples-repartition", ClickstreamTopology.CLICKS_SOURCE, ClickstreamTopology.IMPRESSIONS_SOURCE,
-                ClickstreamTopology.USERS_SOURCE, ClickstreamTopology.DEDUP_CLOCK, ClickstreamTopology.USER_CLOCK,
+                ClickstreamTopology.USERS_SOURCE, ClickstreamTopology.DEDUP, ClickstreamTopology.USER_CLOCK,
                 ClickstreamTopology.WINDOWS_SINK, ClickstreamTopology.PRODUCT_LATE_SINK, MatchProcessor.SINK,
                 LatenessProcessor.SINK);
         assertThat(description).doesNotContain("KSTREAM-", "STATE-STORE-", "KTABLE-");

@@ -15,6 +15,7 @@ import dev.streamworks.common.testing.TestTimes;
 import dev.streamworks.common.testing.TopologyDriver;
 import dev.streamworks.common.time.EventTimeSettings;
 import dev.streamworks.common.time.InternalHeaders;
+import dev.streamworks.common.time.Clock;
 import dev.streamworks.common.time.Stage;
 import dev.streamworks.common.time.Stamp;
 import dev.streamworks.common.time.TestStamps;
@@ -53,7 +54,8 @@ class SessionsAcrossChannelsTest {
     private static final String IMPRESSIONS_BY_USER = ClickstreamDriver.APP + "-"
             + ClickstreamTopology.IMPRESSIONS_BY_USER + "-repartition";
     private static final int CHANNELS = 6;
-    private static final Stage DEDUP = Stage.relay(ClickstreamTopology.DEDUP_STAGE, ClickstreamTopology.DEDUP_CLOCK);
+    private static final Stage DEDUP = Stage.relay(ClickstreamTopology.USER_STAGE,
+            Clock.of(ClickstreamTopology.USER_CLOCK, Stage.input(ClickstreamTopology.CLICKS_STAGE, "user-clicks")));
     private static final Stage IMPRESSIONS = Stage.input(ClickstreamTopology.IMPRESSIONS_STAGE, "user-impressions");
     private static final UserEventSerde USER_EVENTS = new UserEventSerde(ClickstreamDriver.clickSerde(),
             ClickstreamDriver.impressionSerde());

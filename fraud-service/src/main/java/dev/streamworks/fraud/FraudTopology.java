@@ -7,6 +7,7 @@ import dev.streamworks.common.serde.JsonSerde;
 import dev.streamworks.common.serde.RepartitionSerde;
 import dev.streamworks.common.serde.Parsed;
 import dev.streamworks.common.streams.EventTimeExtractor;
+import dev.streamworks.common.time.Clock;
 import dev.streamworks.common.time.EventTime;
 import dev.streamworks.common.time.Stage;
 import dev.streamworks.fraud.domain.FraudAlert;
@@ -73,8 +74,8 @@ public final class FraudTopology {
                         eventTime.sendKeyedBy(source, stage, (key, transaction) -> transaction.value().userId(),
                                 RepartitionSerde.of(transactions, new TransactionCodec()), TRANSACTIONS_BY_USER),
                         USER_CLOCK, stage)
-                .process(FraudStateProcessor.supplier(props, metrics, eventTime, USER_CLOCK), Named.as(FRAUD_STATE_MACHINE));
-        eventTime.bind(USER_CLOCK, props.topics().alerts());
+                .process(FraudStateProcessor.supplier(props, metrics, eventTime, Clock.of(USER_CLOCK)), Named.as(FRAUD_STATE_MACHINE));
+        eventTime.bind(Clock.of(USER_CLOCK), props.topics().alerts());
         // the processor forwards each record to the sink it belongs to, by name
         outputs.to(props.topics().alerts(), Produced.with(Serdes.String(), erased(JsonSerde.of(FraudAlert.class)))
                 .withName(FraudStateProcessor.ALERTS_SINK));

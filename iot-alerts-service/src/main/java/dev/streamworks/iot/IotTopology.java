@@ -7,6 +7,7 @@ import dev.streamworks.common.serde.JsonSerde;
 import dev.streamworks.common.serde.Parsed;
 import dev.streamworks.common.serde.RepartitionSerde;
 import dev.streamworks.common.streams.EventTimeExtractor;
+import dev.streamworks.common.time.Clock;
 import dev.streamworks.common.time.EventTime;
 import dev.streamworks.common.time.Stage;
 import dev.streamworks.common.time.WindowAggregation;
@@ -98,7 +99,7 @@ public final class IotTopology {
                 eventTime.sendKeyedBy(source, telemetry, (key, reading) -> reading.value().deviceId(),
                         RepartitionSerde.of(readings, new ReadingCodec()), READINGS_BY_DEVICE),
                 DEVICE_CLOCK, telemetry);
-        eventTime.bind(DEVICE_CLOCK, props.topics().stats(), props.topics().alerts());
+        eventTime.bind(Clock.of(DEVICE_CLOCK), props.topics().stats(), props.topics().alerts());
         KStream<String, Object> outputs = byDevice.process(windows(), Named.as(DEVICE_WINDOWS));
         // the operator forwards each record to the sink it belongs to, by name
         outputs.to(props.topics().stats(), Produced.with(Serdes.String(), erased(JsonSerde.of(DeviceStats.class)))
@@ -129,7 +130,7 @@ public final class IotTopology {
                     }
                 })
                 .late(LATE_SINK, props.topics().stats(), props.topics().alerts())
-                .build(eventTime, DEVICE_CLOCK, metrics);
+                .build(eventTime, Clock.of(DEVICE_CLOCK), metrics);
     }
 
     @SuppressWarnings("unchecked")

@@ -9,7 +9,7 @@ import java.util.List;
  * <ul>
  *   <li>a click at {@code t} read at {@code rwm} is late when {@code t + gap + grace <= rwm}, or when it
  *       would join a session {@code S} with {@code S.last + gap + grace <= rwm} (that session may
- *       already be closed and emitted);</li>
+ *       already be closed and emitted), or a session already closed;</li>
  *   <li>otherwise it joins every session with {@code S.start - gap <= t <= S.last + gap}, merging
  *       them, or starts one;</li>
  *   <li>a session closes when the watermark reaches {@code S.last + gap + grace}; a closed session
@@ -76,7 +76,9 @@ public record Sessions(List<Session> sessions) {
                 kept.add(session);
                 continue;
             }
-            if (rule.closesAt(session) <= rwm) {
+            // closed by the watermark (only after an idle input partition came back can it be
+            // closed while the click is not late by its own read watermark): never reopened
+            if (session.closed() || rule.closesAt(session) <= rwm) {
                 return new Added(this, null, true, ownEnd);
             }
             start = Math.min(start, session.start());

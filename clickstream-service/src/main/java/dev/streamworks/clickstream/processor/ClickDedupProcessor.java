@@ -1,7 +1,7 @@
 package dev.streamworks.clickstream.processor;
 
 import dev.streamworks.common.event.Click;
-import dev.streamworks.common.serde.Parsed;
+import dev.streamworks.common.time.Clock;
 import dev.streamworks.common.time.EventTime;
 import dev.streamworks.common.time.Stamp;
 import dev.streamworks.common.time.TimeIndex;
@@ -32,8 +32,9 @@ import java.util.Set;
  * {@code dropDuplicatesWithinWatermark}): a click is a duplicate when the latest counted click with
  * its {@code event_id} has an event time less than the window apart and was read less than the window
  * before it, in the stream time of their input partitions ({@code rwm}). Both conditions depend on the
- * input alone, so a backlog, live traffic and a restart drop the same clicks. The input is
- * partitioned by {@code event_id}, so every copy of an id meets the same store.
+ * input alone, so a backlog, live traffic and a restart drop the same clicks. It runs in the per-user
+ * task: a duplicate is a copy of an event, with its {@code user_id}, so every copy of an id meets
+ * the same store, and a user's clicks keep their input order on the way (impressions pass through).
  * <p>
  * State: per id the kept copy's event time and read watermark (a key-value store), and an index by
  * the time the watermark makes it useless ({@code rwm + window}: no later copy can then satisfy the
@@ -42,7 +43,7 @@ import java.util.Set;
  * Late clicks are not dropped here: the outputs without a window count every valid record, late or
  * not, and the windowed ones route late records to the late topic.
  */
-public final class ClickDedupProcessor implements Processor<String, Parsed<Click>, String, Parsed<Click>> {
+public final class ClickDedupProcessor implements Processor<String, UserEvent, String, UserEvent> {
 
     public static final String STORE = "dedup-first-copies-store";
     public static final String EXPIRY_STORE = "dedup-expiry-store";
@@ -54,29 +55,28 @@ public final class ClickDedupProcessor implements Processor<String, Parsed<Click
 
     private final long windowMs;
     private final EventTime eventTime;
-    private final String receiver;
+    private final Clock clock;
     private final Counter duplicates;
     private Watermark watermark;
-    private ProcessorContext<String, Parsed<Click>> context;
+    private ProcessorContext<String, UserEvent> context;
     private KeyValueStore<String, Kept> kept;
     private TimeIndex expiry;
 
-    ClickDedupProcessor(Duration window, EventTime eventTime, String receiver, MeterRegistry registry) {
+    ClickDedupProcessor(Duration window, EventTime eventTime, Clock clock, MeterRegistry registry) {
         this.windowMs = window.toMillis();
         this.eventTime = eventTime;
-        this.receiver = receiver;
+        this.clock = clock;
         this.duplicates = Counter.builder(DUPLICATES).description("Clicks dropped as a repeated event_id")
                 .register(registry);
     }
 
-    public static ProcessorSupplier<String, Parsed<Click>, String, Parsed<Click>> supplier(Duration window,
-                                                                                          EventTime eventTime,
-                                                                                          String receiver,
-                                                                                          MeterRegistry registry) {
+    /** @param clock the watermark of the clicks' channels, by which ids are forgotten */
+    public static ProcessorSupplier<String, UserEvent, String, UserEvent> supplier(Duration window, EventTime eventTime,
+                                                                                  Clock clock, MeterRegistry registry) {
         return new ProcessorSupplier<>() {
             @Override
-            public Processor<String, Parsed<Click>, String, Parsed<Click>> get() {
-                return new ClickDedupProcessor(window, eventTime, receiver, registry);
+            public Processor<String, UserEvent, String, UserEvent> get() {
+                return new ClickDedupProcessor(window, eventTime, clock, registry);
             }
 
             @Override
@@ -88,18 +88,22 @@ public final class ClickDedupProcessor implements Processor<String, Parsed<Click
     }
 
     @Override
-    public void init(ProcessorContext<String, Parsed<Click>> context) {
+    public void init(ProcessorContext<String, UserEvent> context) {
         this.context = context;
         this.kept = context.getStateStore(STORE);
         this.expiry = new TimeIndex(context.getStateStore(EXPIRY_STORE));
-        this.watermark = eventTime.watermark(context, receiver);
+        this.watermark = eventTime.watermark(context, clock);
         context.schedule(eventTime.settings().closeCheck(), PunctuationType.WALL_CLOCK_TIME, now -> evict());
     }
 
     @Override
-    public void process(Record<String, Parsed<Click>> record) {
+    public void process(Record<String, UserEvent> record) {
         evict();
-        Click click = record.value().value();
+        if (!(record.value() instanceof UserEvent.ClickEvent event)) {
+            context.forward(record);
+            return;
+        }
+        Click click = event.click();
         long time = click.eventTime().toEpochMilli();
         long rwm = Stamp.rwmOf(record.headers(), record.timestamp());
         Kept first = kept.get(click.eventId());

@@ -11,6 +11,7 @@ import dev.streamworks.common.serde.BinaryReader;
 import dev.streamworks.common.serde.BinaryWriter;
 import dev.streamworks.common.serde.Parsed;
 import dev.streamworks.common.streams.LateRecords;
+import dev.streamworks.common.time.Clock;
 import dev.streamworks.common.time.EventTime;
 import dev.streamworks.common.time.Stamp;
 import dev.streamworks.common.time.TimeIndex;
@@ -62,7 +63,7 @@ public final class MatchProcessor implements Processor<String, UserEvent, String
     private final ClickstreamProperties props;
     private final StreamworksMetrics metrics;
     private final EventTime eventTime;
-    private final String receiver;
+    private final Clock clock;
     private Watermark watermark;
     private final long intervalMs;
     private final long clickGraceMs;
@@ -71,11 +72,11 @@ public final class MatchProcessor implements Processor<String, UserEvent, String
     private Side<Impression> impressions;
     private Side<Click> clicks;
 
-    MatchProcessor(ClickstreamProperties props, StreamworksMetrics metrics, EventTime eventTime, String receiver) {
+    MatchProcessor(ClickstreamProperties props, StreamworksMetrics metrics, EventTime eventTime, Clock clock) {
         this.props = props;
         this.metrics = metrics;
         this.eventTime = eventTime;
-        this.receiver = receiver;
+        this.clock = clock;
         this.intervalMs = props.matches().interval().toMillis();
         this.clickGraceMs = props.matches().clickGrace().toMillis();
         this.impressionGraceMs = props.matches().impressionGrace().toMillis();
@@ -84,11 +85,11 @@ public final class MatchProcessor implements Processor<String, UserEvent, String
     public static ProcessorSupplier<String, UserEvent, String, Object> supplier(ClickstreamProperties props,
                                                                                 StreamworksMetrics metrics,
                                                                                 EventTime eventTime,
-                                                                                String receiver) {
+                                                                                Clock clock) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, UserEvent, String, Object> get() {
-                return new MatchProcessor(props, metrics, eventTime, receiver);
+                return new MatchProcessor(props, metrics, eventTime, clock);
             }
 
             @Override
@@ -120,7 +121,7 @@ public final class MatchProcessor implements Processor<String, UserEvent, String
                 new TimeIndex(context.getStateStore(IMPRESSIONS_EXPIRY_STORE)));
         this.clicks = new Side<>(context.getStateStore(CLICKS_STORE),
                 new TimeIndex(context.getStateStore(CLICKS_EXPIRY_STORE)));
-        this.watermark = eventTime.watermark(context, receiver);
+        this.watermark = eventTime.watermark(context, clock);
         context.schedule(eventTime.settings().closeCheck(), PunctuationType.WALL_CLOCK_TIME, now -> evict());
     }
 

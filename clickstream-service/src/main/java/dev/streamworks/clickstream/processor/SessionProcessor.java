@@ -9,6 +9,7 @@ import dev.streamworks.common.ops.StreamworksMetrics;
 import dev.streamworks.common.serde.Parsed;
 import dev.streamworks.common.streams.LateRecords;
 import dev.streamworks.common.streams.Window;
+import dev.streamworks.common.time.Clock;
 import dev.streamworks.common.time.EventTime;
 import dev.streamworks.common.time.Stamp;
 import dev.streamworks.common.time.TimeIndex;
@@ -51,7 +52,7 @@ public final class SessionProcessor implements Processor<String, UserEvent, Stri
     private final ClickstreamProperties props;
     private final StreamworksMetrics metrics;
     private final EventTime eventTime;
-    private final String receiver;
+    private final Clock clock;
     private final Sessions.Rule rule;
     private Watermark watermark;
     private final boolean finalMode;
@@ -59,11 +60,11 @@ public final class SessionProcessor implements Processor<String, UserEvent, Stri
     private KeyValueStore<String, Sessions> sessions;
     private TimeIndex due;
 
-    SessionProcessor(ClickstreamProperties props, StreamworksMetrics metrics, EventTime eventTime, String receiver) {
+    SessionProcessor(ClickstreamProperties props, StreamworksMetrics metrics, EventTime eventTime, Clock clock) {
         this.props = props;
         this.metrics = metrics;
         this.eventTime = eventTime;
-        this.receiver = receiver;
+        this.clock = clock;
         ClickstreamProperties.UserSessions spec = props.userSessions();
         this.rule = new Sessions.Rule(spec.gap().toMillis(), spec.grace().toMillis(), props.retention().toMillis());
         this.finalMode = spec.emit() == ClickstreamProperties.Emit.FINAL;
@@ -72,11 +73,11 @@ public final class SessionProcessor implements Processor<String, UserEvent, Stri
     public static ProcessorSupplier<String, UserEvent, String, Object> supplier(ClickstreamProperties props,
                                                                                 StreamworksMetrics metrics,
                                                                                 EventTime eventTime,
-                                                                                String receiver) {
+                                                                                Clock clock) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, UserEvent, String, Object> get() {
-                return new SessionProcessor(props, metrics, eventTime, receiver);
+                return new SessionProcessor(props, metrics, eventTime, clock);
             }
 
             @Override
@@ -92,7 +93,7 @@ public final class SessionProcessor implements Processor<String, UserEvent, Stri
         this.context = context;
         this.sessions = context.getStateStore(SESSIONS_STORE);
         this.due = new TimeIndex(context.getStateStore(DUE_STORE));
-        this.watermark = eventTime.watermark(context, receiver);
+        this.watermark = eventTime.watermark(context, clock);
         context.schedule(eventTime.settings().closeCheck(), PunctuationType.WALL_CLOCK_TIME,
                 now -> advance(watermark.get()));
     }

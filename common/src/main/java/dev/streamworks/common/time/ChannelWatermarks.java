@@ -132,6 +132,53 @@ public final class ChannelWatermarks {
         return watermark;
     }
 
+    /**
+     * The rule of the class over the channels of the stages {@code clock} counts, without the
+     * never-backwards guarantee (a {@link Watermark} adds it): {@code Long.MIN_VALUE} while one of
+     * them was never heard from.
+     */
+    long candidate(Clock clock) {
+        boolean anyActive = false;
+        boolean any = false;
+        long minActive = Long.MAX_VALUE;
+        long maxWm = Long.MIN_VALUE;
+        long maxAdvanced = Long.MIN_VALUE;
+        for (int i = 0; i < stageIds.length; i++) {
+            if (!clock.counts(stageIds[i])) {
+                continue;
+            }
+            for (int slot = offsets[i]; slot < offsets[i] + widths[i]; slot++) {
+                if (!heard[slot]) {
+                    return Long.MIN_VALUE;
+                }
+                any = true;
+                if (!idle[slot]) {
+                    anyActive = true;
+                    minActive = Math.min(minActive, wm[slot]);
+                }
+                maxWm = Math.max(maxWm, wm[slot]);
+                maxAdvanced = Math.max(maxAdvanced, advanced[slot]);
+            }
+        }
+        if (!any) {
+            return Long.MIN_VALUE;
+        }
+        return anyActive ? minActive : idleClose ? maxAdvanced : maxWm;
+    }
+
+    /** The largest input partition stream time behind the channels of the stages {@code clock} counts. */
+    long high(Clock clock) {
+        long max = Long.MIN_VALUE;
+        for (int i = 0; i < stageIds.length; i++) {
+            if (clock.counts(stageIds[i])) {
+                for (int slot = offsets[i]; slot < offsets[i] + widths[i]; slot++) {
+                    max = Math.max(max, high[slot]);
+                }
+            }
+        }
+        return max;
+    }
+
     /** Largest input partition stream time minus the smallest channel watermark, 0 while unknown. */
     public long skew() {
         return skew;

@@ -24,7 +24,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * one topology: every record written to a repartition topic carries its read watermark and its
  * sender's watermark ({@link Stamp}); senders send heartbeats to every partition; each receiving
  * task keeps one watermark per channel and their minimum is its watermark, which the windowed
- * operators after it read through {@link #watermark(ProcessorContext)}.
+ * operators after it read through {@link #watermark(ProcessorContext, Clock)}.
  * <pre>
  * input topic -> [send: input stage] -> repartition -> [receive] -> operators
  *                                                               -> [send: relay stage] -> repartition -> [receive] -> ...
@@ -40,7 +40,7 @@ public final class EventTime {
     private final List<String> inputs;
     private final MeterRegistry registry;
     private final Map<ClockKey, ChannelWatermarks> clocks = new ConcurrentHashMap<>();
-    private final Map<String, String> receiverOfOutput = new LinkedHashMap<>();
+    private final Map<String, Clock> clockOfOutput = new LinkedHashMap<>();
     private int repartitionPartitions;
 
     /**
@@ -57,11 +57,22 @@ public final class EventTime {
      */
     public EventTime(EventTimeSettings settings, PartitionCounts partitions, LagProbe lag, List<String> inputs,
                      MeterRegistry registry) {
+        this(settings, partitions, lag, inputs, registry, 0);
+    }
+
+    /**
+     * @param repartitionPartitions the partitions of every repartition topic; 0: as many as the widest
+     *                              input (the default). A TopologyTestDriver runs one task per
+     *                              sub-topology, so a test that plays six input partitions keeps 1 here
+     */
+    public EventTime(EventTimeSettings settings, PartitionCounts partitions, LagProbe lag, List<String> inputs,
+                     MeterRegistry registry, int repartitionPartitions) {
         this.settings = settings;
         this.partitions = partitions;
         this.lag = lag;
         this.inputs = List.copyOf(inputs);
         this.registry = registry;
+        this.repartitionPartitions = repartitionPartitions;
     }
 
     public EventTimeSettings settings() {
@@ -116,19 +127,19 @@ public final class EventTime {
     }
 
     /**
-     * Reports {@code outputs}' watermark as the one of the receiver {@code receiver}: in
-     * {@link #watermarks()} and as gauges per output, {@code streamworks_watermark_seconds} (epoch
-     * seconds; NaN while unknown) and {@code streamworks_watermark_skew_seconds} (largest minus
-     * smallest stream time of the input partitions feeding it).
+     * Reports {@code outputs}' watermark as {@code clock}'s: in {@link #watermarks()} and as gauges
+     * per output, {@code streamworks_watermark_seconds} (epoch seconds; NaN while unknown) and
+     * {@code streamworks_watermark_skew_seconds} (largest minus smallest stream time of the input
+     * partitions feeding it).
      */
-    public synchronized void bind(String receiver, String... outputs) {
+    public synchronized void bind(Clock clock, String... outputs) {
         for (String output : outputs) {
-            if (receiverOfOutput.put(output, receiver) == null && registry != null) {
-                Gauge.builder("streamworks.watermark", this, e -> e.lowest(receiver).stream()
+            if (clockOfOutput.put(output, clock) == null && registry != null) {
+                Gauge.builder("streamworks.watermark", this, e -> e.lowest(clock).stream()
                                 .mapToDouble(wm -> wm / 1000.0).findFirst().orElse(Double.NaN))
                         .description("The output's watermark (event time, epoch seconds): windows closed up to it")
                         .baseUnit("seconds").tag("output", output).register(registry);
-                Gauge.builder("streamworks.watermark.skew", this, e -> e.skewSeconds(receiver))
+                Gauge.builder("streamworks.watermark.skew", this, e -> e.skewSeconds(clock))
                         .description("Largest minus smallest stream time of the input partitions feeding the output")
                         .baseUnit("seconds").tag("output", output).register(registry);
             }
@@ -153,27 +164,29 @@ public final class EventTime {
     }
 
     /**
-     * The watermark of the receiver {@code receiver} as the processor of {@code context} sees it: for
-     * the processors after that receiver, in its task. Create it in {@code Processor#init}.
+     * The watermark {@code clock} names as the processor of {@code context} sees it: for the
+     * processors after that receiver, in its task. Create it in {@code Processor#init}.
      */
-    public Watermark watermark(ProcessorContext<?, ?> context, String receiver) {
-        return new Watermark(this, context.taskId(), receiver);
+    public Watermark watermark(ProcessorContext<?, ?> context, Clock clock) {
+        return new Watermark(this, context.taskId(), clock);
     }
 
     /** The watermark of each bound output: the lowest over this instance's tasks that compute it. */
     public synchronized Map<String, Long> watermarks() {
         Map<String, Long> result = new LinkedHashMap<>();
-        receiverOfOutput.forEach((output, receiver) -> lowest(receiver).ifPresent(wm -> result.put(output, wm)));
+        clockOfOutput.forEach((output, clock) -> lowest(clock).ifPresent(wm -> result.put(output, wm)));
         return result;
     }
 
-    private OptionalLong lowest(String receiver) {
-        return clocks.entrySet().stream().filter(clock -> clock.getKey().receiver().equals(receiver))
-                .mapToLong(clock -> clock.getValue().watermark()).filter(wm -> wm != Long.MIN_VALUE).min();
+    private OptionalLong lowest(Clock clock) {
+        return clocks.entrySet().stream().filter(entry -> entry.getKey().receiver().equals(clock.receiver()))
+                .mapToLong(entry -> clock.stages().length == 0 ? entry.getValue().watermark()
+                        : entry.getValue().candidate(clock))
+                .filter(wm -> wm != Long.MIN_VALUE).min();
     }
 
-    private double skewSeconds(String receiver) {
-        return clocks.entrySet().stream().filter(clock -> clock.getKey().receiver().equals(receiver))
-                .mapToLong(clock -> clock.getValue().skew()).max().orElse(0) / 1000.0;
+    private double skewSeconds(Clock clock) {
+        return clocks.entrySet().stream().filter(entry -> entry.getKey().receiver().equals(clock.receiver()))
+                .mapToLong(entry -> entry.getValue().skew()).max().orElse(0) / 1000.0;
     }
 }

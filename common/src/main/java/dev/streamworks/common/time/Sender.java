@@ -56,7 +56,7 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
         this.context = context;
         this.partition = context.taskId().partition();
         this.channel = stage.channel(partition);
-        this.clock = stage.isInput() ? null : eventTime.watermark(context, stage.name());
+        this.clock = stage.isInput() ? null : eventTime.watermark(context, stage.clock());
         this.lastHeartbeat = null;
         this.lastRecordWallMs = context.currentSystemTimeMs();
         this.lastHeartbeatWallMs = Long.MIN_VALUE;

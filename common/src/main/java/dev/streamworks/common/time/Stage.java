@@ -7,10 +7,11 @@ package dev.streamworks.common.time;
  * keep one watermark per channel. Stage ids are small and unique within a service's topology.
  *
  * @param id    0..255, unique per topology
- * @param name  the input topic; for a relay stage, the name of the receiver whose watermark it relays
+ * @param name  the input topic, or the receiver a relay stage follows
  * @param input the input topic this stage reads, or {@code null} for a relay stage
+ * @param clock for a relay stage, the watermark it relays (its receiver's, over some of its stages)
  */
-public record Stage(int id, String name, String input) {
+public record Stage(int id, String name, String input, Clock clock) {
 
     public Stage {
         if (id < 0 || id > 255) {
@@ -20,12 +21,12 @@ public record Stage(int id, String name, String input) {
 
     /** The stage that reads input topic {@code topic} and sends its records on. */
     public static Stage input(int id, String topic) {
-        return new Stage(id, topic, topic);
+        return new Stage(id, topic, topic, null);
     }
 
-    /** The tasks after the receiver {@code receiver}, relaying records (and its watermark) to the next hop. */
-    public static Stage relay(int id, String receiver) {
-        return new Stage(id, receiver, null);
+    /** The tasks after a receiver, relaying records, and {@code clock}'s watermark, to the next hop. */
+    public static Stage relay(int id, Clock clock) {
+        return new Stage(id, clock.receiver(), null, clock);
     }
 
     public boolean isInput() {

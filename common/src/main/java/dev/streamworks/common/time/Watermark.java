@@ -3,32 +3,43 @@ package dev.streamworks.common.time;
 import org.apache.kafka.streams.processor.TaskId;
 
 /**
- * The watermark of one receiver in one task, as the processors after it read it (made in their
- * {@code init}, read per record): the receiver's {@link ChannelWatermarks}, looked up once it is open.
+ * A {@link Clock} as the processors of one task read it (made in their {@code init}, read per
+ * record): over the receiver's {@link ChannelWatermarks}, looked up once it is open, and never
+ * moving backwards.
  */
 public final class Watermark {
 
     private final EventTime eventTime;
     private final TaskId task;
-    private final String receiver;
-    private ChannelWatermarks clock;
+    private final Clock clock;
+    private final boolean everyChannel;
+    private ChannelWatermarks channels;
+    private long value = Long.MIN_VALUE;
 
-    Watermark(EventTime eventTime, TaskId task, String receiver) {
+    Watermark(EventTime eventTime, TaskId task, Clock clock) {
         this.eventTime = eventTime;
         this.task = task;
-        this.receiver = receiver;
+        this.clock = clock;
+        this.everyChannel = clock.stages().length == 0;
     }
 
     /** The watermark, {@code Long.MIN_VALUE} while unknown. */
     public long get() {
         ChannelWatermarks watermarks = resolve();
-        return watermarks == null ? Long.MIN_VALUE : watermarks.watermark();
+        if (watermarks == null) {
+            return Long.MIN_VALUE;
+        }
+        long candidate = everyChannel ? watermarks.watermark() : watermarks.candidate(clock);
+        if (candidate > value) {
+            value = candidate;
+        }
+        return value;
     }
 
     /** The largest input partition stream time heard of, {@code Long.MIN_VALUE} while unknown. */
     long high() {
         ChannelWatermarks watermarks = resolve();
-        return watermarks == null ? Long.MIN_VALUE : watermarks.high();
+        return watermarks == null ? Long.MIN_VALUE : everyChannel ? watermarks.high() : watermarks.high(clock);
     }
 
     boolean isOpen() {
@@ -36,9 +47,9 @@ public final class Watermark {
     }
 
     private ChannelWatermarks resolve() {
-        if (clock == null) {
-            clock = eventTime.clock(task, receiver);
+        if (channels == null) {
+            channels = eventTime.clock(task, clock.receiver());
         }
-        return clock;
+        return channels;
     }
 }

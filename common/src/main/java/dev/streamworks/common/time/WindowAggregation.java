@@ -35,8 +35,8 @@ import java.util.function.Supplier;
  * own {@code KStreamWindowAggregate} (windows, initializer, aggregator, output mapper), on the
  * event-time rule of CONTRACTS.md section 1 (docs/semantics.md):
  * <ul>
- *   <li>input: records keyed by the grouping key, after a {@link EventTime#receive receiver} (named
- *       in {@link Builder#build});</li>
+ *   <li>input: records keyed by the grouping key, after a {@link EventTime#receive receiver} (its
+ *       {@link Clock} given to {@link Builder#build});</li>
  *   <li>a record is late for a window when {@code end + grace <= rwm} (its read watermark, carried
  *       from its input partition); late for one of its windows, it goes to the late topic once per
  *       output named in {@link Builder#late}, with the end of the youngest window it missed;</li>
@@ -177,7 +177,7 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
             Long stored = closed.get(CLOSED_KEY);
             this.closedUpTo = stored == null ? Long.MIN_VALUE : stored;
             this.evictedUpTo = Long.MIN_VALUE;
-            this.watermark = spec.eventTime.watermark(context, spec.receiver);
+            this.watermark = spec.eventTime.watermark(context, spec.clock);
             context.schedule(spec.eventTime.settings().closeCheck(), PunctuationType.WALL_CLOCK_TIME,
                     now -> advance(watermark.get()));
         }
@@ -312,7 +312,7 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
         private List<String> lateOutputs = List.of();
         private String lateSink;
         private EventTime eventTime;
-        private String receiver;
+        private Clock clock;
         private StreamworksMetrics metrics;
 
         private Builder(String name) {
@@ -359,10 +359,10 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
             return this;
         }
 
-        /** The operator, after the receiver {@code receiver} whose watermark closes its windows. */
-        public WindowAggregation<T, A> build(EventTime eventTime, String receiver, StreamworksMetrics metrics) {
+        /** The operator, after the receiver whose watermark ({@code clock}) closes its windows. */
+        public WindowAggregation<T, A> build(EventTime eventTime, Clock clock, StreamworksMetrics metrics) {
             this.eventTime = Objects.requireNonNull(eventTime, "eventTime");
-            this.receiver = Objects.requireNonNull(receiver, "receiver");
+            this.clock = Objects.requireNonNull(clock, "clock");
             this.metrics = Objects.requireNonNull(metrics, "metrics");
             Objects.requireNonNull(windows, "windows");
             Objects.requireNonNull(aggregator, "aggregate");

@@ -25,4 +25,13 @@ public final class TestEventTime {
     public static EventTime partitions(int partitions, String... inputs) {
         return new EventTime(EventTimeSettings.defaults(), topic -> partitions, LagProbe.NONE, List.of(inputs), null);
     }
+
+    /**
+     * Every input topic has {@code partitions} partitions (their stages that many channels, played by
+     * {@link ChannelFeed}), the repartition topics between later hops one: the driver's single task
+     * is then every relay channel there is, and a topology can be fed at its first hop only.
+     */
+    public static EventTime inputPartitions(int partitions, String... inputs) {
+        return new EventTime(EventTimeSettings.defaults(), topic -> partitions, LagProbe.NONE, List.of(inputs), null, 1);
+    }
 }

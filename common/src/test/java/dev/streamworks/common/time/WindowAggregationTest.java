@@ -226,15 +226,15 @@ class WindowAggregationTest {
             KStream<String, Parsed<Tick>> in = eventTime.receive(
                     builder.stream("in", Consumed.with(Serdes.String(), TICKS)), "receive", STAGE);
             KStream<String, Object> finals = in.process(count("final", WINDOWS, WindowAggregation.Emit.FINAL)
-                    .build(eventTime, "receive", metrics), Named.as("final"));
+                    .build(eventTime, Clock.of("receive"), metrics), Named.as("final"));
             finals.to("final-out", Produced.with(Serdes.String(), erased(Serdes.String())).withName("final-sink"));
             finals.to("late", Produced.with(Serdes.String(), erased(Serdes.ByteArray())).withName("final-late"));
             KStream<String, Object> updates = in.process(count("update", WINDOWS, WindowAggregation.Emit.UPDATE)
-                    .build(eventTime, "receive", metrics), Named.as("update"));
+                    .build(eventTime, Clock.of("receive"), metrics), Named.as("update"));
             updates.to("update-out", Produced.with(Serdes.String(), erased(Serdes.String())).withName("update-sink"));
             updates.to("late-unused", Produced.with(Serdes.String(), erased(Serdes.ByteArray())).withName("update-late"));
             KStream<String, Object> hops = in.process(count("hopping", HOPPING, WindowAggregation.Emit.UPDATE)
-                    .build(eventTime, "receive", metrics), Named.as("hopping"));
+                    .build(eventTime, Clock.of("receive"), metrics), Named.as("hopping"));
             hops.to("hopping-out", Produced.with(Serdes.String(), erased(Serdes.String())).withName("hopping-sink"));
             hops.to("late", Produced.with(Serdes.String(), erased(Serdes.ByteArray())).withName("hopping-late"));
         })) {

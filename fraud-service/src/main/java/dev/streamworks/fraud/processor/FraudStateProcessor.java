@@ -4,6 +4,7 @@ import dev.streamworks.common.event.Transaction;
 import dev.streamworks.common.ops.StreamworksMetrics;
 import dev.streamworks.common.serde.Parsed;
 import dev.streamworks.common.streams.LateRecords;
+import dev.streamworks.common.time.Clock;
 import dev.streamworks.common.time.EventTime;
 import dev.streamworks.common.time.Stamp;
 import dev.streamworks.common.time.Watermark;
@@ -73,7 +74,7 @@ public final class FraudStateProcessor implements Processor<String, Parsed<Trans
     private final FraudRules rules;
     private final StreamworksMetrics metrics;
     private final EventTime eventTime;
-    private final String receiver;
+    private final Clock clock;
     private Watermark watermark;
     private final long graceMs;
     private final long ttlMs;
@@ -88,12 +89,12 @@ public final class FraudStateProcessor implements Processor<String, Parsed<Trans
     /** The watermark of the last TTL batch. */
     private long ttlAt = Long.MIN_VALUE;
 
-    FraudStateProcessor(FraudProperties props, StreamworksMetrics metrics, EventTime eventTime, String receiver) {
+    FraudStateProcessor(FraudProperties props, StreamworksMetrics metrics, EventTime eventTime, Clock clock) {
         this.props = props;
         this.rules = props.rules();
         this.metrics = metrics;
         this.eventTime = eventTime;
-        this.receiver = receiver;
+        this.clock = clock;
         this.graceMs = props.grace().toMillis();
         this.ttlMs = props.stateTtl().toMillis();
         this.ttlEveryMs = props.ttlPunctuationInterval().toMillis();
@@ -111,11 +112,11 @@ public final class FraudStateProcessor implements Processor<String, Parsed<Trans
     public static ProcessorSupplier<String, Parsed<Transaction>, String, Object> supplier(FraudProperties props,
                                                                                           StreamworksMetrics metrics,
                                                                                           EventTime eventTime,
-                                                                                          String receiver) {
+                                                                                          Clock clock) {
         return new ProcessorSupplier<>() {
             @Override
             public Processor<String, Parsed<Transaction>, String, Object> get() {
-                return new FraudStateProcessor(props, metrics, eventTime, receiver);
+                return new FraudStateProcessor(props, metrics, eventTime, clock);
             }
 
             @Override
@@ -137,7 +138,7 @@ public final class FraudStateProcessor implements Processor<String, Parsed<Trans
         this.users = context.getStateStore(USERS_STORE);
         this.ttlResumeFrom = null;
         this.ttlAt = Long.MIN_VALUE;
-        this.watermark = eventTime.watermark(context, receiver);
+        this.watermark = eventTime.watermark(context, clock);
         context.schedule(Duration.ofSeconds(1), PunctuationType.WALL_CLOCK_TIME, now -> maybeExpire());
     }
 
