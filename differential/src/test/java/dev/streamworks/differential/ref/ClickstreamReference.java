@@ -170,9 +170,13 @@ public final class ClickstreamReference {
                         out.add(DLQ, new Out(rec.key(), text(rec.value()), null));
                         continue;
                     }
-                    List<Click> counted = countedById.computeIfAbsent(click.eventId(), id -> new ArrayList<>());
-                    boolean duplicate = counted.stream().anyMatch(first ->
-                            Math.abs(click.time() - first.time()) < DEDUP_WINDOW && click.rwm() - first.rwm() < DEDUP_WINDOW);
+                    // docs/semantics.md: a copy of an event has its user; one id with two users is two events
+                    List<Click> counted = countedById.computeIfAbsent(click.user() + "\u0000" + click.eventId(),
+                            id -> new ArrayList<>());
+                    // against the latest counted copy (docs/semantics.md section 4)
+                    Click latest = counted.isEmpty() ? null : counted.get(counted.size() - 1);
+                    boolean duplicate = latest != null && Math.abs(click.time() - latest.time()) < DEDUP_WINDOW
+                            && click.rwm() - latest.rwm() < DEDUP_WINDOW;
                     if (!duplicate) {
                         counted.add(click);
                         deduplicated.add(click);
