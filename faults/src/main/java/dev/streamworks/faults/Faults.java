@@ -132,13 +132,25 @@ public final class Faults {
                 Duration.ofSeconds(Long.parseLong(values.getOrDefault("outage", "70s").replace("s", ""))),
                 Integer.parseInt(values.getOrDefault("restart-keys", "1000000")),
                 Path.of(values.getOrDefault("report", Path.of(repository, "RELIABILITY.md").toString())),
-                "./faults.sh" + (args.length == 0 ? "" : " " + String.join(" ", Arrays.stream(args)
-                        .filter(a -> !a.startsWith("--seed")).toList())), Target.ALL);
+                command(args), Target.ALL);
         values.keySet().removeAll(List.of("kills", "records", "outage", "restart-keys", "report"));
         if (!values.isEmpty()) {
             throw new IllegalArgumentException("unknown options " + values.keySet());
         }
         return options;
+    }
+
+    /** The command line without its seed (the report names the seed apart). */
+    private static String command(String[] args) {
+        StringBuilder command = new StringBuilder("./faults.sh");
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--seed")) {
+                i++;
+            } else if (!args[i].startsWith("--seed=")) {
+                command.append(' ').append(args[i]);
+            }
+        }
+        return command.toString();
     }
 
     private static List<String> list(String value, String fallback) {
