@@ -132,8 +132,9 @@ public final class Faults {
                 Duration.ofSeconds(Long.parseLong(values.getOrDefault("outage", "70s").replace("s", ""))),
                 Integer.parseInt(values.getOrDefault("restart-keys", "1000000")),
                 Path.of(values.getOrDefault("report", Path.of(repository, "RELIABILITY.md").toString())),
-                command(args), Target.ALL);
-        values.keySet().removeAll(List.of("kills", "records", "outage", "restart-keys", "report"));
+                command(args), values.containsKey("poisoned")
+                        ? list(values.remove("poisoned"), "").stream().map(Target::named).toList() : Target.ALL);
+        values.keySet().removeAll(List.of("kills", "records", "outage", "restart-keys", "report", "poisoned"));
         if (!values.isEmpty()) {
             throw new IllegalArgumentException("unknown options " + values.keySet());
         }

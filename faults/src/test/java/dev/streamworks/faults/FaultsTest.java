@@ -26,6 +26,11 @@ class FaultsTest {
     }
 
     @Test
+    void shouldPoisonTheServicesNamed() {
+        assertThat(Faults.parse(new String[] {"--poisoned", "iot,cdc"}).poisoned()).containsExactly(Target.IOT, Target.CDC);
+    }
+
+    @Test
     void shouldRejectUnknownOptionsAndServices() {
         assertThatThrownBy(() -> Faults.parse(new String[] {"--kils", "3"})).hasMessageContaining("kils");
         assertThatThrownBy(() -> Target.named("billing")).hasMessageContaining("billing");
