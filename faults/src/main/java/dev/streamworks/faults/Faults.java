@@ -48,7 +48,18 @@ public final class Faults {
     private Faults() {
     }
 
+    private static final String USAGE = """
+            Usage: ./faults.sh [--scenarios kills,history,two-instances,broker-outage,poison,restart-time]
+                               [--services iot,fraud] [--poisoned iot,fraud,clickstream,cdc] [--seed N]
+                               [--kills 10] [--records 6000] [--outage 70s] [--restart-keys 1000000]
+                               [--report RELIABILITY.md]
+            Details: faults/README.md""";
+
     public static void main(String[] args) throws Exception {
+        if (Arrays.asList(args).contains("--help")) {
+            log.info("\n{}", USAGE);
+            return;
+        }
         Options options = parse(args);
         List<Scenario.Outcome> outcomes = run(options);
         boolean passed = outcomes.stream().allMatch(Scenario.Outcome::passed);
