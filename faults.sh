@@ -5,7 +5,7 @@
 # time from kill -9 to processing with 1M keys of state, before and after transactional state
 # stores. Real brokers started by the suite, each service in its own JVM, every output compared
 # with an uninterrupted run of the same input. Figures: RELIABILITY.md. Options: see
-# faults/README.md (--scenarios, --services, --seed, --kills, --records, --outage, --restart-keys).
+# faults/README.md or ./faults.sh --help.
 set -euo pipefail
 cd "$(dirname "$0")"
 if [ ! -f faults/target/classpath.txt ] || [ -n "$(find . -path ./faults/target -prune -o \

@@ -48,7 +48,18 @@ public final class Faults {
     private Faults() {
     }
 
+    private static final String USAGE = """
+            Usage: ./faults.sh [--scenarios kills,history,two-instances,broker-outage,poison,restart-time]
+                               [--services iot,fraud] [--poisoned iot,fraud,clickstream,cdc] [--seed N]
+                               [--kills 10] [--records 6000] [--outage 70s] [--restart-keys 1000000]
+                               [--report RELIABILITY.md]
+            Details: faults/README.md""";
+
     public static void main(String[] args) throws Exception {
+        if (Arrays.asList(args).contains("--help")) {
+            log.info("\n{}", USAGE);
+            return;
+        }
         Options options = parse(args);
         List<Scenario.Outcome> outcomes = run(options);
         boolean passed = outcomes.stream().allMatch(Scenario.Outcome::passed);
@@ -132,13 +143,26 @@ public final class Faults {
                 Duration.ofSeconds(Long.parseLong(values.getOrDefault("outage", "70s").replace("s", ""))),
                 Integer.parseInt(values.getOrDefault("restart-keys", "1000000")),
                 Path.of(values.getOrDefault("report", Path.of(repository, "RELIABILITY.md").toString())),
-                "./faults.sh" + (args.length == 0 ? "" : " " + String.join(" ", Arrays.stream(args)
-                        .filter(a -> !a.startsWith("--seed")).toList())), Target.ALL);
-        values.keySet().removeAll(List.of("kills", "records", "outage", "restart-keys", "report"));
+                command(args), values.containsKey("poisoned")
+                        ? list(values.remove("poisoned"), "").stream().map(Target::named).toList() : Target.ALL);
+        values.keySet().removeAll(List.of("kills", "records", "outage", "restart-keys", "report", "poisoned"));
         if (!values.isEmpty()) {
             throw new IllegalArgumentException("unknown options " + values.keySet());
         }
         return options;
+    }
+
+    /** The command line without its seed (the report names the seed apart). */
+    private static String command(String[] args) {
+        StringBuilder command = new StringBuilder("./faults.sh");
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--seed")) {
+                i++;
+            } else if (!args[i].startsWith("--seed=")) {
+                command.append(' ').append(args[i]);
+            }
+        }
+        return command.toString();
     }
 
     private static List<String> list(String value, String fallback) {
