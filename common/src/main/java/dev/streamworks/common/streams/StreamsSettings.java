@@ -3,6 +3,7 @@ package dev.streamworks.common.streams;
 import dev.streamworks.common.config.StreamworksProperties;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 import java.util.HashMap;
@@ -52,6 +53,12 @@ public final class StreamsSettings {
         }
         // a rejected input plus its error headers must fit in one request to the DLQ
         config.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), props.deadLetterRecordBytes());
+        // internal topics (changelogs, repartitions) as durable as the topics the service creates
+        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) props.topics().replicationFactor());
+        if (props.topics().minInsyncReplicas() != null) {
+            config.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+                    props.topics().minInsyncReplicas());
+        }
         if (props.instanceId() != null && !props.instanceId().isBlank()) {
             config.put(CommonClientConfigs.GROUP_INSTANCE_ID_CONFIG, props.instanceId());
         }
