@@ -44,8 +44,9 @@ public final class RunningService implements AutoCloseable {
     /**
      * Starts the application on {@link KafkaBroker#shared()} with the settings every integration
      * test wants: a random HTTP port, its own state directory, leave the group on close (a restart
-     * is not held for the session timeout), two partitions per topic, progress every second.
-     * {@code overrides} win.
+     * is not held for the session timeout), two partitions per topic, progress every second, health
+     * details shown (the tests read the Streams state from {@code /actuator/health} as an
+     * authorized operator would). {@code overrides} win.
      */
     public static RunningService startOnSharedBroker(SpringApplicationBuilder application, Path stateDir,
                                                      Map<String, String> overrides) {
@@ -55,7 +56,8 @@ public final class RunningService implements AutoCloseable {
                 "streamworks.state-dir", stateDir.toString(),
                 "streamworks.leave-group-on-close", "true",
                 "streamworks.topics.partitions", "2",
-                "streamworks.progress.interval", "1s"));
+                "streamworks.progress.interval", "1s",
+                "streamworks.health.show-details", "always"));
         properties.putAll(overrides);
         return start(application, properties);
     }
