@@ -51,6 +51,7 @@ class DeployComposeTest {
         Map<String, DeploySizing> sizing = DeploySizing.fromReadme();
         for (String name : SERVICES) {
             Map<String, Object> environment = environment(name);
+            assertThat(String.valueOf(environment.get("JAVA_TOOL_OPTIONS"))).as(name).contains("-XX:+ExitOnOutOfMemoryError");
             long heap = DeploySizing.heapOf(String.valueOf(environment.get("JAVA_TOOL_OPTIONS")));
             long pool = DeploySizing.bytes(String.valueOf(environment.get("STREAMWORKS_ROCKSDB_TOTAL_MEMORY")));
             long limit = DeploySizing.bytes(String.valueOf(memoryLimit(name)));

@@ -68,6 +68,9 @@ class DeployManifestsTest {
             Map<String, Object> pod = podSpec(statefulSet);
             Map<String, Object> podSecurity = map(pod, "securityContext");
             assertThat(pod.get("hostNetwork")).as(name + " hostNetwork").isIn(null, false);
+            // beyond the profile: no API token, no variables for every Service of the namespace
+            assertThat(pod.get("automountServiceAccountToken")).as(name + " automountServiceAccountToken").isEqualTo(false);
+            assertThat(pod.get("enableServiceLinks")).as(name + " enableServiceLinks").isEqualTo(false);
             assertThat(pod.get("hostPID")).as(name + " hostPID").isIn(null, false);
             assertThat(pod.get("hostIPC")).as(name + " hostIPC").isIn(null, false);
             for (Object volume : list(pod, "volumes")) {

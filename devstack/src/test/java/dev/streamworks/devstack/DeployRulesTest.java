@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -107,6 +109,20 @@ class DeployRulesTest {
             }
         }
         assertThat(covered).containsAll(expected);
+    }
+
+    @Test
+    void serviceDownShouldWatchExactlyTheDeployedServices() {
+        Map<?, ?> rule = DeployFiles.alertRules().stream()
+                .filter(r -> "StreamworksServiceDown".equals(r.get("alert"))).findFirst().orElseThrow();
+        Matcher jobs = Pattern.compile("up\\{job=~\"([^\"]+)\"}").matcher(String.valueOf(rule.get("expr")));
+        assertThat(jobs.find()).as(String.valueOf(rule.get("expr"))).isTrue();
+        // the compose stack's job names, which the PodMonitor's jobLabel (app.kubernetes.io/name) reproduces
+        List<String> composeJobs = new ArrayList<>();
+        for (Object job : (List<?>) DeployFiles.yamlFile(PROMETHEUS.resolve("prometheus.yml")).get("scrape_configs")) {
+            composeJobs.add(String.valueOf(((Map<?, ?>) job).get("job_name")));
+        }
+        assertThat(List.of(jobs.group(1).split("\\|"))).containsExactlyInAnyOrderElementsOf(composeJobs);
     }
 
     @Test
