@@ -6,11 +6,14 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
 import org.yaml.snakeyaml.Yaml;
 import tools.jackson.databind.JsonNode;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -19,9 +22,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Reads {@code deploy/} and what the services really accept: the Spring configuration metadata of
@@ -167,15 +173,98 @@ final class DeployFiles {
         return names;
     }
 
+    /** The rule groups of {@code prometheus/alerts.yml}: a PrometheusRule, its {@code spec.groups}. */
+    static List<?> alertGroups() {
+        Map<String, Object> rules = yamlFile(DEPLOY.resolve("prometheus/alerts.yml"));
+        return (List<?>) ((Map<?, ?>) rules.get("spec")).get("groups");
+    }
+
+    /** Every rule of {@code prometheus/alerts.yml}, in order. */
+    static List<Map<?, ?>> alertRules() {
+        List<Map<?, ?>> rules = new ArrayList<>();
+        for (Object group : alertGroups()) {
+            for (Object rule : (List<?>) ((Map<?, ?>) group).get("rules")) {
+                rules.add((Map<?, ?>) rule);
+            }
+        }
+        return rules;
+    }
+
+    /** The settings of an env file ({@code KEY=value} lines; {@code #} comments), in order. */
+    static Map<String, String> envFile(Path file) {
+        try {
+            Map<String, String> values = new LinkedHashMap<>();
+            for (String line : Files.readAllLines(file)) {
+                if (!line.isBlank() && !line.startsWith("#")) {
+                    int eq = line.indexOf('=');
+                    values.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            }
+            return values;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A duration as Spring Boot writes it in properties: {@code 500ms}, {@code 60s}, {@code 2m}, {@code 1h}. */
+    static Duration duration(String text) {
+        Matcher m = Pattern.compile("(\\d+)(ms|s|m|h)").matcher(text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("not a duration: " + text);
+        }
+        long amount = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(amount);
+            case "s" -> Duration.ofSeconds(amount);
+            case "m" -> Duration.ofMinutes(amount);
+            default -> Duration.ofHours(amount);
+        };
+    }
+
+    /** Whether {@code command} is an executable on the PATH. */
+    static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Runs a command in {@code deploy/}, asserts it exits with 0 within a minute, returns its output. */
+    static String run(Map<String, String> environment, String... command) {
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).directory(DEPLOY.toFile()).redirectErrorStream(true);
+            builder.environment().putAll(environment);
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(process.exitValue())
+                    .as(String.join(" ", command) + ":\n" + output).isZero();
+            return output;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static String run(String... command) {
+        return run(Map.of(), command);
+    }
+
+    /** The objects {@code kubectl kustomize} renders from a kustomization directory under {@code deploy/k8s}. */
+    static List<Map<String, Object>> kustomize(String directory) {
+        return yamlDocuments(run("kubectl", "kustomize", DEPLOY.resolve("k8s/" + directory).toString()));
+    }
+
     /** Every PromQL expression of the alert rules and the dashboards, by the file it is in. */
     static Map<String, List<String>> promqlExpressions() {
         Map<String, List<String>> expressions = new LinkedHashMap<>();
-        Map<String, Object> rules = yamlFile(DEPLOY.resolve("prometheus/alerts.yml"));
         List<String> ruleExpressions = new ArrayList<>();
-        for (Object group : (List<?>) rules.get("groups")) {
-            for (Object rule : (List<?>) ((Map<?, ?>) group).get("rules")) {
-                ruleExpressions.add(String.valueOf(((Map<?, ?>) rule).get("expr")));
-            }
+        for (Map<?, ?> rule : alertRules()) {
+            ruleExpressions.add(String.valueOf(rule.get("expr")));
         }
         expressions.put("prometheus/alerts.yml", ruleExpressions);
         try (Stream<Path> dashboards = Files.list(DEPLOY.resolve("grafana/dashboards"))) {

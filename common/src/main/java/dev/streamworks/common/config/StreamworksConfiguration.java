@@ -154,11 +154,21 @@ public class StreamworksConfiguration {
         };
     }
 
+    /**
+     * How long a shutdown waits for Kafka Streams to close (commit, flush the stores, write the
+     * checkpoints): above spring-kafka's 10 s, which under exactly-once can abort the last
+     * transaction and leave the state to be restored. Property {@code streamworks.close-timeout}.
+     */
+    static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(60);
+
     @Bean
     StreamsBuilderFactoryBeanConfigurer streamworksStreamsConfigurer(StreamworksProperties props,
                                                                     StreamsState state,
                                                                     StreamworksMetrics metrics,
-                                                                    RecordSizing sizing) {
+                                                                    RecordSizing sizing,
+                                                                    Environment environment) {
+        Duration closeTimeout = environment.getProperty("streamworks.close-timeout", Duration.class,
+                DEFAULT_CLOSE_TIMEOUT);
         return factory -> {
             Properties config = factory.getStreamsConfiguration();
             String applicationId = config.getProperty(StreamsConfig.APPLICATION_ID_CONFIG);
@@ -169,6 +179,7 @@ public class StreamworksConfiguration {
             factory.setStreamsConfiguration(config);
             factory.setStateListener(state);
             factory.setLeaveGroupOnClose(props.leaveGroupOnClose());
+            factory.setCloseTimeout((int) closeTimeout.toSeconds());
             factory.setStreamsUncaughtExceptionHandler(error -> {
                 log.error("Stream thread died; replacing it", error);
                 return StreamThreadExceptionResponse.REPLACE_THREAD;

@@ -66,6 +66,12 @@ public final class StreamsSettings {
         config.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
                 Math.max(props.recordBytes(0), props.internalRecordBytes()));
         config.put(StreamsConfig.topicPrefix(TopicConfig.MAX_MESSAGE_BYTES_CONFIG), props.internalRecordBytes());
+        // internal topics (changelogs, repartitions) as durable as the topics the service creates
+        config.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) props.topics().replicationFactor());
+        if (props.topics().minInsyncReplicas() != null) {
+            config.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+                    props.topics().minInsyncReplicas());
+        }
         if (props.instanceId() != null && !props.instanceId().isBlank()) {
             config.put(CommonClientConfigs.GROUP_INSTANCE_ID_CONFIG, props.instanceId());
         }

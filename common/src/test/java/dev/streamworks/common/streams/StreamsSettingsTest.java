@@ -1,6 +1,7 @@
 package dev.streamworks.common.streams;
 
 import dev.streamworks.common.config.StreamworksProperties;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 import org.springframework.util.unit.DataSize;
@@ -32,7 +33,9 @@ class StreamsSettingsTest {
                 .containsEntry(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true)
                 .doesNotContainKey(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)
                 .doesNotContainKey("group.instance.id")
-                .doesNotContainKey(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG);
+                .doesNotContainKey(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)
+                .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1)
+                .doesNotContainKey("topic.min.insync.replicas");
         assertThat(new StreamsConfig(withRequired(config)).getString(StreamsConfig.STATE_DIR_CONFIG))
                 .endsWith("/streamworks");
     }
@@ -59,6 +62,22 @@ class StreamsSettingsTest {
                 .containsEntry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class)
                 .containsEntry(BoundedRocksDbMemory.TOTAL_BYTES_CONFIG, 256L * 1024 * 1024)
                 .containsEntry(BoundedRocksDbMemory.MEMTABLE_SHARE_CONFIG, 0.25);
+    }
+
+    @Test
+    void shouldGiveInternalTopicsTheReplicationOfTheTopicsTheServiceCreates() {
+        StreamworksProperties defaults = StreamworksProperties.defaults();
+        StreamworksProperties production = new StreamworksProperties(null, defaults.guarantee(),
+                defaults.maxRecordBytes(), defaults.maxFutureSkew(), null, false,
+                new StreamworksProperties.Topics(6, (short) 3, 2), defaults.progress(), defaults.rocksdb(),
+                defaults.stuckAfter(), null, defaults.idleTimeout(), false);
+
+        StreamsConfig config = new StreamsConfig(withRequired(StreamsSettings.of(production, "fraud", listener)));
+
+        // what Kafka Streams hands to the topics it creates: changelogs and repartition topics
+        assertThat(config.getInt(StreamsConfig.REPLICATION_FACTOR_CONFIG)).isEqualTo(3);
+        assertThat(config.originalsWithPrefix(StreamsConfig.TOPIC_PREFIX))
+                .containsEntry(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, 2);
     }
 
     private static Map<String, Object> withRequired(Map<String, Object> config) {

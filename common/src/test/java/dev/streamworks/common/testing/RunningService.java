@@ -45,8 +45,9 @@ public final class RunningService implements AutoCloseable {
      * Starts the application on {@link KafkaBroker#shared()} with the settings every integration
      * test wants: a random HTTP port, its own state directory, leave the group on close (a restart
      * is not held for the session timeout), two partitions per topic, progress every second, input
-     * partitions idle after two quiet seconds (so windows close without data on every partition).
-     * {@code overrides} win.
+     * partitions idle after two quiet seconds (so windows close without data on every partition),
+     * health details shown (the tests read the Streams state from {@code /actuator/health} as an
+     * authorized operator would). {@code overrides} win.
      */
     public static RunningService startOnSharedBroker(SpringApplicationBuilder application, Path stateDir,
                                                      Map<String, String> overrides) {
@@ -57,7 +58,8 @@ public final class RunningService implements AutoCloseable {
                 "streamworks.leave-group-on-close", "true",
                 "streamworks.topics.partitions", "2",
                 "streamworks.progress.interval", "1s",
-                "streamworks.idle-timeout", "2s"));
+                "streamworks.idle-timeout", "2s",
+                "streamworks.health.show-details", "always"));
         properties.putAll(overrides);
         return start(application, properties);
     }
