@@ -104,6 +104,34 @@ class SessionsAcrossChannelsTest {
                 .containsExactly(tuple("user-sessions", "in-e2"));
     }
 
+    /**
+     * The same, with the watermark two and a half hours on when the idle partition comes back: the
+     * closed session's forget time ({@code S.last + gap + retention}, 2 h retention), at which the
+     * topology drops it, assuming no click that is not late could still join it. A click from the
+     * partition that was idle can: e2 (13:20, read at 13:20) would join the session [13:00, 13:30) the
+     * watermark closed, so it is late (docs/semantics.md sections 1 and 4); it must not start a new
+     * session [13:20, 13:50) over the one already emitted.
+     */
+    @Test
+    void aClickThatWouldJoinASessionTheWatermarkClosedAndForgotIsLateToo() {
+        start();
+
+        everyChannelAt(minutes(0).toEpochMilli());
+        click(0, "e1", minutes(0));
+        idle(0, minutes(0).toEpochMilli());
+        everyChannelBut(0, minutes(150).toEpochMilli());
+        closeCheck();
+        assertThat(sessions()).as("the session closed by the watermark")
+                .containsExactly(new UserSession("u1", new Window(minutes(0), minutes(30)), 1, 0, 0.0));
+
+        click(0, "e2", minutes(20));
+        closeCheck();
+
+        assertThat(sessions()).as("user-sessions: no session over the one the watermark closed").isEmpty();
+        assertThat(late()).as("the click that came back behind the watermark goes to clickstream.late")
+                .containsExactly(tuple("user-sessions", "in-e2"));
+    }
+
     private void start() {
         close();
         props = ClickstreamProperties.defaults().withOutputs(Output.USER_SESSIONS);
