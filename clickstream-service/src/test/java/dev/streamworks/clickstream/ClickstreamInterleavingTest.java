@@ -6,10 +6,11 @@ import dev.streamworks.clickstream.domain.ActivityAnomaly;
 import dev.streamworks.clickstream.domain.ClickImpressionMatch;
 import dev.streamworks.clickstream.domain.EventTypeCount;
 import dev.streamworks.clickstream.domain.ProductClicks;
+import dev.streamworks.clickstream.domain.ProductConversion;
 import dev.streamworks.clickstream.domain.SegmentDashboard;
 import dev.streamworks.clickstream.domain.UserActivity;
+import dev.streamworks.clickstream.domain.UserRow;
 import dev.streamworks.clickstream.domain.UserSession;
-import dev.streamworks.clickstream.processor.ClickCodec;
 import dev.streamworks.clickstream.processor.UserEvent;
 import dev.streamworks.clickstream.processor.UserEventSerde;
 import dev.streamworks.common.config.StreamworksProperties;
@@ -17,9 +18,7 @@ import dev.streamworks.common.event.Click;
 import dev.streamworks.common.event.Impression;
 import dev.streamworks.common.ops.StreamworksMetrics;
 import dev.streamworks.common.serde.EventSerde;
-import dev.streamworks.common.serde.JsonSerde;
 import dev.streamworks.common.serde.Parsed;
-import dev.streamworks.common.serde.RepartitionSerde;
 import dev.streamworks.common.streams.LateRecords;
 import dev.streamworks.common.streams.Window;
 import dev.streamworks.common.testing.ChannelFeed;
@@ -28,12 +27,13 @@ import dev.streamworks.common.testing.TestEvents;
 import dev.streamworks.common.testing.TestTimes;
 import dev.streamworks.common.testing.TopologyDriver;
 import dev.streamworks.common.time.InternalHeaders;
-import dev.streamworks.common.time.Clock;
 import dev.streamworks.common.time.Stage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
@@ -56,31 +56,33 @@ import java.util.TreeMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The production clickstream topology with six partitions (EVENT-TIME.md "How to prove it"). With
- * six partitions the dedup stage that relays clicks on has six channels, and the impressions stage
- * six: the test plays those twelve upstream tasks, writing straight into the hop-2 repartition
- * topics (by product, event type, segment and user; impressions by user), each click through one
- * dedup channel to all four with one stamp, each user's clicks in one channel (its impressions in
- * one impressions channel), in chunks minutes of event time apart, in random interleavings. Every
- * output but the wall-clock {@code event-lateness-1m} must be identical every time, final mode for
- * the windowed counts; the windowed counts, the anomalies, the join, {@code user-activity} and their
- * records in {@code clickstream.late} must equal a batch computation of docs/semantics.md section 4
- * (sessions and the running product conversion are only compared across runs).
+ * The production clickstream topology with six partitions per input (EVENT-TIME.md "How to prove
+ * it"), fed at its first hop only: the test plays the six tasks of {@code user-clicks} (stage
+ * {@code CLICKS}) and the six of {@code user-impressions} (stage {@code IMPRESSIONS}), writing
+ * straight into {@code clicks-by-user} and {@code impressions-by-user} with the stamps their senders
+ * write, each user's clicks in one clicks channel (a producer keyed by user, copies of an event
+ * included) and its impressions in one impressions channel, in chunks minutes of event time apart,
+ * in random interleavings. The repartition topics after the per-user task have one partition
+ * ({@link TestEventTime#inputPartitions}), so the driver's single task is the one relay channel
+ * there is, and the topology's own relays carry the deduplicated clicks to the windows by product,
+ * event type and segment ({@code cdc.users} read first, as in a backlog).
+ * <p>
+ * Every output but the wall-clock {@code event-lateness-1m} must be identical every time, and
+ * equal to a batch computation of docs/semantics.md section 4 over each channel's records with
+ * their read watermarks: deduplication first (per event id, in the channel's order), then the
+ * windowed counts in final mode, the anomalies, the join, the sessions, the running tables and
+ * every record of {@code clickstream.late}.
  */
 class ClickstreamInterleavingTest {
 
     private static final String APP = ClickstreamDriver.APP;
-    private static final String PRODUCTS = topic(ClickstreamTopology.CLICKS_BY_PRODUCT);
-    private static final String EVENT_TYPES = topic(ClickstreamTopology.CLICKS_BY_EVENT_TYPE);
-    private static final String SEGMENTS = topic(ClickstreamTopology.CLICKS_BY_SEGMENT);
     private static final String USER_CLICKS = topic(ClickstreamTopology.CLICKS_BY_USER);
     private static final String USER_IMPRESSIONS = topic(ClickstreamTopology.IMPRESSIONS_BY_USER);
     private static final int CHANNELS = 6;
     private static final int RUNS = 3;
     private static final long SECOND = 1_000;
     private static final long MINUTE = 60 * SECOND;
-    private static final Stage DEDUP = Stage.relay(ClickstreamTopology.USER_STAGE,
-            Clock.of(ClickstreamTopology.USER_CLOCK, Stage.input(ClickstreamTopology.CLICKS_STAGE, "user-clicks")));
+    private static final Stage CLICKS = Stage.input(ClickstreamTopology.CLICKS_STAGE, "user-clicks");
     private static final Stage IMPRESSIONS = Stage.input(ClickstreamTopology.IMPRESSIONS_STAGE, "user-impressions");
     private static final ClickstreamProperties PROPS = ClickstreamProperties.defaults()
             .withOutputs(Output.CLICKS_PER_PRODUCT, Output.PRODUCT_CONVERSION, Output.EVENT_TYPE_COUNTS,
@@ -88,11 +90,13 @@ class ClickstreamInterleavingTest {
                     Output.MATCHES)
             .withEmit(Emit.FINAL, Emit.FINAL, Emit.FINAL, Emit.FINAL);
     private static final ClickstreamProperties.Topics TOPICS = PROPS.topics();
-    private static final List<String> SEGMENT_NAMES = List.of("gold", "silver", "bronze", "unknown");
+    private static final long DEDUP_WINDOW = PROPS.dedupWindow().toMillis();
+    private static final long GAP = PROPS.userSessions().gap().toMillis();
+    private static final long SESSION_GRACE = PROPS.userSessions().grace().toMillis();
+    private static final List<String> SEGMENT_NAMES = List.of("gold", "silver", "bronze", UserRow.UNKNOWN);
 
     private static final EventSerde<Click> CLICK_SERDE = ClickstreamDriver.clickSerde();
     private static final EventSerde<Impression> IMPRESSION_SERDE = ClickstreamDriver.impressionSerde();
-    private static final RepartitionSerde<Click> CLICKS = RepartitionSerde.of(CLICK_SERDE, new ClickCodec());
     private static final UserEventSerde USER_EVENTS = new UserEventSerde(CLICK_SERDE, IMPRESSION_SERDE);
 
     @TempDir
@@ -102,7 +106,7 @@ class ClickstreamInterleavingTest {
         return APP + "-" + name + "-repartition";
     }
 
-    /** A click as its dedup channel relayed it, with its read watermark. */
+    /** A click as its input channel sent it, with its read watermark. */
     private record SentClick(Click click, String json, long rwm) {
         long t() {
             return click.eventTime().toEpochMilli();
@@ -120,33 +124,55 @@ class ClickstreamInterleavingTest {
         }
     }
 
+    /** One clicks channel being generated: everything it sent, and the clicks with a new event id. */
+    private record ClickChannel(ChannelFeed.Channel channel, List<SentClick> sent, List<SentClick> originals) {
+    }
+
     /** Every output as a sorted multiset of "key|record" (running tables: the last value per key). */
     private record Outputs(Map<String, List<String>> outputs, List<String> late) {
     }
 
+    /**
+     * How the clicks fared in deduplication: dropped, and the copies on either side of each bound
+     * (read exactly {@code dedup-window} after the counted copy, or 1 ms less; an event time exactly
+     * {@code dedup-window} away, or 1 ms less).
+     */
+    private record Dedup(List<List<SentClick>> counted, int dropped, int readAtWindow, int readJustInside,
+                         int timeAtWindow, int timeJustInside) {
+    }
+
     @Test
-    void sixChannelsPerHopInRandomInterleavingsGiveIdenticalOutputsEqualToTheBatchResult() {
+    void sixChannelsPerInputInRandomInterleavingsGiveIdenticalOutputsEqualToTheBatchResult() {
         long seed = Long.getLong("interleaving.seed", new Random().nextLong());
         Random random = new Random(seed);
         ChannelFeed feed = new ChannelFeed();
-        Map<String, String> segments = new HashMap<>();
+        Map<String, String> segments = new TreeMap<>();
         List<List<SentClick>> clicks = generateClicks(random, feed, segments);
         List<List<SentImpression>> impressions = generateImpressions(random, feed, clicks);
-        Outputs expected = batch(clicks, impressions, segments, feed.watermark(PRODUCTS));
+        Dedup dedup = deduplicate(clicks);
+        Outputs expected = batch(dedup.counted(), impressions, segments, feed.watermark(USER_CLICKS));
 
+        assertThat(dedup.dropped()).as("copies dropped as duplicates (seed %d)", seed).isGreaterThan(20);
+        assertThat(dedup).as("copies on both sides of the dedup bounds (seed %d)", seed)
+                .matches(d -> d.readAtWindow() > 0 && d.readJustInside() > 0 && d.timeAtWindow() > 0
+                        && d.timeJustInside() > 0);
         assertThat(expected.outputs().get(TOPICS.clicksPerProduct())).as("product windows close (seed %d)", seed)
                 .hasSizeGreaterThan(20);
         assertThat(expected.outputs().get(TOPICS.eventTypeCounts())).as("event-type windows close (seed %d)", seed)
                 .hasSizeGreaterThan(20);
         assertThat(expected.outputs().get(TOPICS.segmentDashboard())).as("segment windows close (seed %d)", seed)
-                .hasSizeGreaterThan(5);
+                .hasSizeGreaterThan(5).anyMatch(record -> record.startsWith(UserRow.UNKNOWN + "|"));
         assertThat(expected.outputs().get(TOPICS.activityAnomalies())).as("bursts above the threshold (seed %d)", seed)
                 .isNotEmpty();
         assertThat(expected.outputs().get(TOPICS.matches())).as("matching pairs (seed %d)", seed).hasSizeGreaterThan(20);
+        assertThat(expected.outputs().get(TOPICS.userSessions())).as("sessions close (seed %d)", seed)
+                .hasSizeGreaterThan(3);
         assertThat(expected.late()).as("late clicks and impressions (seed %d)", seed)
                 .anyMatch(late -> late.contains("|" + TOPICS.clicksPerProduct() + "|"))
                 .anyMatch(late -> late.contains("|" + TOPICS.eventTypeCounts() + "|"))
+                .anyMatch(late -> late.contains("|" + TOPICS.segmentDashboard() + "|"))
                 .anyMatch(late -> late.contains("|" + TOPICS.activityAnomalies() + "|"))
+                .anyMatch(late -> late.contains("|" + TOPICS.userSessions() + "|"))
                 .anyMatch(late -> late.startsWith("in-i") && late.contains("|" + TOPICS.matches() + "|"))
                 .anyMatch(late -> late.startsWith("in-e") && late.contains("|" + TOPICS.matches() + "|"));
 
@@ -155,17 +181,13 @@ class ClickstreamInterleavingTest {
             List<ChannelFeed.Sent> interleaving = feed.interleave(random);
             assertThat(ChannelFeed.skewMs(interleaving)).as("channels minutes apart, seed %d run %d", seed, run)
                     .isGreaterThanOrEqualTo(10 * MINUTE);
-            Outputs outputs = drive(interleaving, seed, run);
+            Outputs outputs = drive(interleaving, segments, seed, run);
             for (Map.Entry<String, List<String>> output : expected.outputs().entrySet()) {
                 assertThat(outputs.outputs().get(output.getKey())).as("%s, seed %d run %d", output.getKey(), seed, run)
                         .containsExactlyElementsOf(output.getValue());
             }
-            assertThat(outputs.late()).as("clickstream.late of the batch-computed outputs, seed %d run %d", seed, run)
-                    .filteredOn(late -> expected.late().stream().map(ClickstreamInterleavingTest::reason)
-                            .anyMatch(reason -> reason.equals(reason(late))))
+            assertThat(outputs.late()).as("clickstream.late, seed %d run %d", seed, run)
                     .containsExactlyElementsOf(expected.late());
-            assertThat(outputs.outputs().get(TOPICS.userSessions())).as("sessions close, seed %d run %d", seed, run)
-                    .isNotEmpty();
             if (first != null) {
                 assertThat(outputs).as("identical outputs, seed %d run %d", seed, run).isEqualTo(first);
             }
@@ -174,30 +196,40 @@ class ClickstreamInterleavingTest {
     }
 
     /**
-     * Per dedup channel, users of its own at the channel's own pace (a few of them seldom, so their
+     * Per clicks channel, users of its own at the channel's own pace (a few of them seldom, so their
      * sessions end): mostly in order, some minutes out of order, some over 20 minutes late, ties at
      * the bounds of every output (the channel's stream time exactly at, or 1 ms before, a window's
      * end + grace, a click's own session end + grace, a click's join grace), bursts of 50 to 56 clicks
      * of one user in one minute (the anomaly threshold is 50); each channel spans 70 to 130 minutes.
+     * And copies of events, in the channel of their user: the same bytes again shortly after, the same
+     * bytes read exactly {@code dedup-window} after the copy they repeat or 1 ms less, and the same
+     * {@code event_id} with an event time exactly {@code dedup-window} earlier or 1 ms less (each
+     * channel ends with one of each of these four).
+     * <p>
+     * No copy is ahead of its channel's stream time (its event time is the repeated click's or
+     * earlier): a dropped copy never moves the watermark, so every move of the clicks' watermark comes
+     * with a click the per-user task relays, and the windows after the relays hear the final
+     * watermark without the relay's wall-clock heartbeat (which the driver cannot run: it would
+     * report its one task's stream time as every input sender's).
      */
     private static List<List<SentClick>> generateClicks(Random random, ChannelFeed feed, Map<String, String> segments) {
         List<List<SentClick>> channels = new ArrayList<>();
         int[] id = {0};
         for (int c = 0; c < CHANNELS; c++) {
-            List<SentClick> sent = new ArrayList<>();
+            ClickChannel out = new ClickChannel(feed.channel(USER_CLICKS, CLICKS.channel(c)), new ArrayList<>(),
+                    new ArrayList<>());
             long time = TestTimes.T0.toEpochMilli() + random.nextInt(60_000);
             long pace = 30_000 + random.nextInt(60_000);
             long end = time + 70 * MINUTE + random.nextInt(60 * (int) MINUTE);
             while (time < end) {
                 time += random.nextInt((int) pace);
-                String user = random.nextInt(20) == 0 ? "r" + c + "-" + random.nextInt(3) : "u" + c + "-" + random.nextInt(5);
+                String user = random.nextInt(10) == 0 ? "r" + c + "-" + random.nextInt(6) : "u" + c + "-" + random.nextInt(5);
                 segments.computeIfAbsent(user, u -> SEGMENT_NAMES.get(random.nextInt(SEGMENT_NAMES.size())));
                 int kind = random.nextInt(100);
                 if (kind < 8) {
-                    sent.add(click(feed, c, id, user, time - random.nextInt(4 * (int) MINUTE), random, segments));
+                    click(out, id, user, time - random.nextInt(4 * (int) MINUTE), random);
                 } else if (kind < 11) {
-                    sent.add(click(feed, c, id, user, time - 20 * MINUTE - random.nextInt(50 * (int) MINUTE), random,
-                            segments));
+                    click(out, id, user, time - 20 * MINUTE - random.nextInt(50 * (int) MINUTE), random);
                 } else if (kind < 18) {
                     // a tie: the channel's stream time exactly at (or 1 ms before) the bound of a click
                     long[][] ties = {
@@ -210,8 +242,8 @@ class ClickstreamInterleavingTest {
                     long bound = Math.floorDiv(time, tie[0]) * tie[0] + tie[0];
                     long channelAt = bound - (kind % 2);
                     time = Math.max(time, channelAt);
-                    sent.add(click(feed, c, id, user, channelAt, random, segments));
-                    sent.add(click(feed, c, id, user, bound - tie[1] + random.nextInt((int) tie[2]), random, segments));
+                    click(out, id, user, channelAt, random);
+                    click(out, id, user, bound - tie[1] + random.nextInt((int) tie[2]), random);
                 } else if (kind < 19) {
                     long start = Math.floorDiv(time, MINUTE) * MINUTE + MINUTE;
                     int n = 50 + random.nextInt(7);
@@ -221,21 +253,35 @@ class ClickstreamInterleavingTest {
                     }
                     times.sort(null);
                     for (long at : times) {
-                        sent.add(click(feed, c, id, user, at, random, segments));
+                        click(out, id, user, at, random);
                     }
                     time = start + MINUTE;
+                } else if (kind < 25 && !out.sent().isEmpty()) {
+                    // a copy of one of the channel's last clicks (a producer's retry): the same bytes
+                    copy(out, out.sent().get(out.sent().size() - 1 - random.nextInt(Math.min(8, out.sent().size()))));
+                } else if (kind < 29) {
+                    if (!copyReadAtWindow(out, id, random, kind % 2, 5 * MINUTE)) {
+                        click(out, id, user, time, random);
+                    }
+                    time = Math.max(time, out.channel().rwm());
+                } else if (kind < 31 && !out.originals().isEmpty()) {
+                    copyAtTime(out, out.originals().get(out.originals().size() - 1
+                            - random.nextInt(Math.min(8, out.originals().size()))), random.nextInt(2));
                 } else {
-                    sent.add(click(feed, c, id, user, time, random, segments));
+                    click(out, id, user, time, random);
                 }
             }
-            channels.add(sent);
+            copyReadAtWindow(out, id, random, 0, Long.MAX_VALUE);
+            copyReadAtWindow(out, id, random, 1, Long.MAX_VALUE);
+            copyAtTime(out, out.originals().get(out.originals().size() - 1), 0);
+            copyAtTime(out, out.originals().get(out.originals().size() - 2), 1);
+            channels.add(out.sent());
         }
         return channels;
     }
 
-    /** One click, relayed by dedup channel {@code c} to all four repartition topics with one stamp. */
-    private static SentClick click(ChannelFeed feed, int c, int[] id, String user, long t, Random random,
-                                   Map<String, String> segments) {
+    /** A click with a new event id, sent by the clicks channel of its user. */
+    private static void click(ClickChannel out, int[] id, String user, long t, Random random) {
         String eventId = "e" + id[0]++;
         String product = "p" + random.nextInt(8);
         int kind = random.nextInt(10);
@@ -246,17 +292,59 @@ class ClickstreamInterleavingTest {
                 ? String.format(Locale.ROOT, "{\"event_id\":\"%s\",\"timestamp\":\"%s\",\"user_id\":\"%s\","
                 + "\"event_type\":\"view\",\"product_id\":\"%s\"}", eventId, at, user, product)
                 : TestEvents.click(eventId, at, user, type, product, random.nextInt(400) * 0.25, 1 + random.nextInt(3));
+        out.originals().add(send(out, json));
+    }
+
+    /** The same bytes as {@code of} again. */
+    private static void copy(ClickChannel out, SentClick of) {
+        send(out, of.json());
+    }
+
+    /**
+     * A copy of the channel's first click read less than {@code dedup-window} ago, read exactly
+     * {@code dedup-window} after it ({@code before} 0: counted again) or 1 ms less ({@code before} 1: a
+     * duplicate): a new click at that time first, then the copy. Only when that moves the channel's
+     * stream time on by at most {@code maxJump}.
+     */
+    private static boolean copyReadAtWindow(ClickChannel out, int[] id, Random random, int before, long maxJump) {
+        long rwm = out.channel().rwm();
+        for (SentClick of : out.originals()) {
+            if (of.rwm() + DEDUP_WINDOW - 1 >= rwm) {
+                long channelAt = of.rwm() + DEDUP_WINDOW - before;
+                if (channelAt - rwm > maxJump) {
+                    return false;
+                }
+                click(out, id, of.click().userId(), channelAt, random);
+                copy(out, of);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * The event of {@code of} again, with an event time exactly {@code dedup-window} earlier
+     * ({@code inside} 0: counted) or 1 ms less ({@code inside} 1: a duplicate if read within the window).
+     */
+    private static void copyAtTime(ClickChannel out, SentClick of, int inside) {
+        String from = "\"timestamp\":\"" + Instant.ofEpochMilli(of.t()) + "\"";
+        String json = of.json().replace(from, "\"timestamp\":\"" + Instant.ofEpochMilli(of.t() - DEDUP_WINDOW + inside)
+                + "\"");
+        assertThat(json).as("the copy's event time").isNotEqualTo(of.json());
+        send(out, json);
+    }
+
+    /** A click as the clicks stage sends it to {@code clicks-by-user}: keyed by user, its input key remembered. */
+    private static SentClick send(ClickChannel out, String json) {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         Parsed<Click> parsed = new Parsed<>(CLICK_SERDE.parse(bytes), bytes);
-        byte[] value = CLICKS.write(parsed);
-        String origin = "in-" + eventId;
-        int channel = DEDUP.channel(c);
-        long rwm = feed.channel(PRODUCTS, channel).send(origin, product, value, t);
-        feed.channel(EVENT_TYPES, channel).send(origin, type, value, t);
-        feed.channel(SEGMENTS, channel).send(origin, segments.get(user), value, t);
-        feed.channel(USER_CLICKS, channel).send(origin, user,
-                USER_EVENTS.serializer().serialize(USER_CLICKS, UserEvent.click(parsed)), t);
-        return new SentClick(parsed.value(), json, rwm);
+        Click click = parsed.value();
+        long rwm = out.channel().send("in-" + click.eventId(), click.userId(),
+                USER_EVENTS.serializer().serialize(USER_CLICKS, UserEvent.click(parsed)),
+                click.eventTime().toEpochMilli());
+        SentClick sent = new SentClick(click, json, rwm);
+        out.sent().add(sent);
+        return sent;
     }
 
     /**
@@ -319,6 +407,41 @@ class ClickstreamInterleavingTest {
         return new SentImpression(parsed.value(), json, rwm);
     }
 
+    /**
+     * docs/semantics.md section 4, deduplication: per channel in its order (every copy of an event is
+     * in its user's channel), a click is a duplicate when the latest counted click with its
+     * {@code event_id} is less than {@code dedup-window} away in event time and was read less than
+     * {@code dedup-window} before it.
+     */
+    private static Dedup deduplicate(List<List<SentClick>> channels) {
+        Map<String, SentClick> kept = new HashMap<>();
+        List<List<SentClick>> counted = new ArrayList<>();
+        int dropped = 0;
+        int[] bounds = new int[4];
+        for (List<SentClick> channel : channels) {
+            List<SentClick> unique = new ArrayList<>();
+            for (SentClick sent : channel) {
+                SentClick last = kept.get(sent.click().eventId());
+                if (last != null) {
+                    long apart = Math.abs(sent.t() - last.t());
+                    long read = sent.rwm() - last.rwm();
+                    bounds[0] += read == DEDUP_WINDOW && apart < DEDUP_WINDOW ? 1 : 0;
+                    bounds[1] += read == DEDUP_WINDOW - 1 && apart < DEDUP_WINDOW ? 1 : 0;
+                    bounds[2] += apart == DEDUP_WINDOW && read < DEDUP_WINDOW ? 1 : 0;
+                    bounds[3] += apart == DEDUP_WINDOW - 1 && read < DEDUP_WINDOW ? 1 : 0;
+                    if (apart < DEDUP_WINDOW && read < DEDUP_WINDOW) {
+                        dropped++;
+                        continue;
+                    }
+                }
+                kept.put(sent.click().eventId(), sent);
+                unique.add(sent);
+            }
+            counted.add(unique);
+        }
+        return new Dedup(counted, dropped, bounds[0], bounds[1], bounds[2], bounds[3]);
+    }
+
     /** Window figures of the batch computation. */
     private static final class Figures {
         long events;
@@ -328,7 +451,15 @@ class ClickstreamInterleavingTest {
         double amount;
     }
 
-    /** docs/semantics.md section 4, over the records of each channel with their read watermarks. */
+    /** One session of the batch computation: first and last event time, figures. */
+    private record Session(long start, long last, long events, long purchases, double revenue) {
+    }
+
+    /**
+     * docs/semantics.md section 4 over the deduplicated clicks of each channel, in its order, with
+     * their read watermarks; {@code watermark}: the clicks' final one (the smallest last stream time of
+     * their channels), which closes the windows and the sessions.
+     */
     private static Outputs batch(List<List<SentClick>> clicks, List<List<SentImpression>> impressions,
                                  Map<String, String> segments, long watermark) {
         ClickstreamProperties.WindowSpec product = PROPS.clicksPerProduct();
@@ -340,6 +471,8 @@ class ClickstreamInterleavingTest {
         Map<String, Figures> segmentWindows = new TreeMap<>();
         Map<String, Figures> minutes = new TreeMap<>();
         Map<String, UserActivity> activity = new TreeMap<>();
+        Map<String, ProductConversion> conversion = new TreeMap<>();
+        Map<String, List<Session>> sessions = new TreeMap<>();
         List<String> late = new ArrayList<>();
         List<SentClick> joinable = new ArrayList<>();
         for (List<SentClick> channel : clicks) {
@@ -354,8 +487,13 @@ class ClickstreamInterleavingTest {
                 } else {
                     joinable.add(sent);
                 }
+                if (!session(sent, sessions.computeIfAbsent(click.userId(), u -> new ArrayList<>()))) {
+                    late.add(late(sent.originKey(), sent.json(), TOPICS.userSessions(), sent.t() + GAP, sent.rwm()));
+                }
                 UserActivity before = activity.getOrDefault(click.userId(), UserActivity.first(click.userId()));
                 activity.put(click.userId(), before.add(click.eventTime(), click.eventType() == Click.EventType.PURCHASE));
+                conversion.put(click.productId(), conversion.getOrDefault(click.productId(),
+                        ProductConversion.first(click.productId())).add(click.eventType()));
             }
         }
         List<String> matches = new ArrayList<>();
@@ -389,10 +527,46 @@ class ClickstreamInterleavingTest {
                 (key, window, f) -> f.events > PROPS.anomalyThreshold()
                         ? new ActivityAnomaly(window, key, PROPS.anomalyThreshold() + 1) : null));
         outputs.put(TOPICS.matches(), sorted(matches));
+        List<String> closed = new ArrayList<>();
+        sessions.forEach((user, list) -> list.stream().filter(s -> s.last() + GAP + SESSION_GRACE <= watermark)
+                .forEach(s -> closed.add(user + "|" + new UserSession(user, Window.ofMillis(s.start(), s.last() + GAP),
+                        s.events(), s.purchases(), s.revenue()))));
+        outputs.put(TOPICS.userSessions(), sorted(closed));
         List<String> activities = new ArrayList<>();
         activity.forEach((user, totals) -> activities.add(user + "|" + totals));
         outputs.put(TOPICS.userActivity(), activities);
+        List<String> conversions = new ArrayList<>();
+        conversion.forEach((productId, funnel) -> conversions.add(productId + "|" + funnel));
+        outputs.put(TOPICS.productConversion(), conversions);
         return new Outputs(outputs, sorted(late));
+    }
+
+    /**
+     * The session rule for one click of a user (its clicks in their channel's order): late when
+     * {@code t + gap + grace <= rwm}, or when a session it would join ({@code start - gap <= t <= last +
+     * gap}) has {@code last + gap + grace <= rwm}; else it merges every session it joins.
+     *
+     * @return whether it was counted (not late)
+     */
+    private static boolean session(SentClick sent, List<Session> sessions) {
+        long t = sent.t();
+        if (t + GAP + SESSION_GRACE <= sent.rwm()) {
+            return false;
+        }
+        List<Session> joined = sessions.stream().filter(s -> s.start() - GAP <= t && t <= s.last() + GAP).toList();
+        if (joined.stream().anyMatch(s -> s.last() + GAP + SESSION_GRACE <= sent.rwm())) {
+            return false;
+        }
+        Click click = sent.click();
+        boolean purchase = click.eventType() == Click.EventType.PURCHASE;
+        Session merged = new Session(t, t, 1, purchase ? 1 : 0, click.revenue() == null ? 0 : click.revenue());
+        for (Session s : joined) {
+            merged = new Session(Math.min(merged.start(), s.start()), Math.max(merged.last(), s.last()),
+                    merged.events() + s.events(), merged.purchases() + s.purchases(), merged.revenue() + s.revenue());
+        }
+        sessions.removeAll(joined);
+        sessions.add(merged);
+        return true;
     }
 
     /** Counts a click in its windows of {@code spec} that it is not late for; late for any, it goes to the late list once. */
@@ -446,18 +620,22 @@ class ClickstreamInterleavingTest {
                 + Instant.ofEpochMilli(streamTime);
     }
 
-    private static String reason(String late) {
-        String[] parts = late.split("\\|");
-        return parts[parts.length - 3];
-    }
-
-    private Outputs drive(List<ChannelFeed.Sent> interleaving, long seed, int run) {
+    private Outputs drive(List<ChannelFeed.Sent> interleaving, Map<String, String> segments, long seed, int run) {
         StreamworksMetrics metrics = new StreamworksMetrics(new SimpleMeterRegistry(), TestTimes.CLOCK);
         try (TopologyTestDriver driver = TopologyDriver.drive(TopologyDriver.settings(APP,
                         StreamworksProperties.defaults(), metrics, stateDir),
                 builder -> new ClickstreamTopology(PROPS, CLICK_SERDE, IMPRESSION_SERDE, metrics,
-                        TestEventTime.partitions(CHANNELS, TOPICS.clicks(), TOPICS.impressions()), ClickstreamDriver.LATE)
-                        .addTo(builder))) {
+                        TestEventTime.inputPartitions(CHANNELS, TOPICS.clicks(), TOPICS.impressions()),
+                        ClickstreamDriver.LATE).addTo(builder))) {
+            // cdc.users first, as in a backlog: a user without a row is "unknown"
+            TestInputTopic<String, String> users = driver.createInputTopic(TOPICS.users(), new StringSerializer(),
+                    new StringSerializer());
+            segments.forEach((user, segment) -> {
+                if (!segment.equals(UserRow.UNKNOWN)) {
+                    users.pipeInput(user, "{\"user_id\":\"" + user + "\",\"user_segment\":\"" + segment
+                            + "\",\"name\":\"x\"}", TestTimes.T0);
+                }
+            });
             ChannelFeed.pipe(driver, interleaving);
             Map<String, List<String>> outputs = new TreeMap<>();
             outputs.put(TOPICS.clicksPerProduct(), records(driver, TOPICS.clicksPerProduct(), ProductClicks.class));
@@ -468,7 +646,7 @@ class ClickstreamInterleavingTest {
             outputs.put(TOPICS.userSessions(), records(driver, TOPICS.userSessions(), UserSession.class));
             outputs.put(TOPICS.userActivity(), lastPerKey(driver, TOPICS.userActivity(), UserActivity.class));
             outputs.put(TOPICS.productConversion(), lastPerKey(driver, TOPICS.productConversion(),
-                    dev.streamworks.clickstream.domain.ProductConversion.class));
+                    ProductConversion.class));
             List<String> late = new ArrayList<>();
             for (TestRecord<String, String> record : read(driver, ClickstreamDriver.LATE)) {
                 assertThat(record.headers()).as("no internal header leaves the service, seed %d run %d", seed, run)

@@ -1,6 +1,7 @@
 package dev.streamworks.clickstream;
 
 import dev.streamworks.clickstream.ClickstreamProperties.Output;
+import dev.streamworks.clickstream.domain.UserActivity;
 import dev.streamworks.clickstream.domain.UserSession;
 import dev.streamworks.clickstream.processor.UserEvent;
 import dev.streamworks.clickstream.processor.UserEventSerde;
@@ -15,7 +16,6 @@ import dev.streamworks.common.testing.TestTimes;
 import dev.streamworks.common.testing.TopologyDriver;
 import dev.streamworks.common.time.EventTimeSettings;
 import dev.streamworks.common.time.InternalHeaders;
-import dev.streamworks.common.time.Clock;
 import dev.streamworks.common.time.Stage;
 import dev.streamworks.common.time.Stamp;
 import dev.streamworks.common.time.TestStamps;
@@ -34,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 
 import static dev.streamworks.clickstream.ClickstreamDriver.header;
@@ -42,21 +43,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 /**
- * {@code user-sessions} with six partitions: the per-user task hears six dedup channels (relaying the
- * clicks, which are repartitioned by {@code event_id} before {@code user_id}) and six impressions
- * channels, fed here straight into the per-user repartition topics with the stamps their senders
- * write. Each test is the smallest case of a rule the topology breaks (see each test).
+ * {@code user-sessions} with six partitions of {@code user-clicks}: the per-user task hears the six
+ * channels of the clicks stage (only {@code user-sessions} is computed, so no impression is read and
+ * the sessions' watermark is over the click channels), fed here straight into {@code clicks-by-user}
+ * with the stamps the clicks stage writes, heartbeats included. That a user's clicks from one input
+ * partition, interleaved in random ways with the other channels' records and heartbeats, give
+ * identical sessions and late records is {@link ClickstreamInterleavingTest}'s. Each test is the
+ * smallest case of what an input partition that was idle meets when it delivers again.
  */
 class SessionsAcrossChannelsTest {
 
     private static final String CLICKS_BY_USER = ClickstreamDriver.APP + "-" + ClickstreamTopology.CLICKS_BY_USER
             + "-repartition";
-    private static final String IMPRESSIONS_BY_USER = ClickstreamDriver.APP + "-"
-            + ClickstreamTopology.IMPRESSIONS_BY_USER + "-repartition";
     private static final int CHANNELS = 6;
-    private static final Stage DEDUP = Stage.relay(ClickstreamTopology.USER_STAGE,
-            Clock.of(ClickstreamTopology.USER_CLOCK, Stage.input(ClickstreamTopology.CLICKS_STAGE, "user-clicks")));
-    private static final Stage IMPRESSIONS = Stage.input(ClickstreamTopology.IMPRESSIONS_STAGE, "user-impressions");
+    private static final Stage CLICKS = Stage.input(ClickstreamTopology.CLICKS_STAGE, "user-clicks");
     private static final UserEventSerde USER_EVENTS = new UserEventSerde(ClickstreamDriver.clickSerde(),
             ClickstreamDriver.impressionSerde());
 
@@ -66,7 +66,8 @@ class SessionsAcrossChannelsTest {
     private ClickstreamProperties props;
     private TopologyTestDriver driver;
     private TestInputTopic<String, byte[]> clicks;
-    private TestInputTopic<String, byte[]> impressions;
+    /** The stream time of each clicks input partition so far. */
+    private long[] streamTime;
 
     @AfterEach
     void close() {
@@ -88,15 +89,16 @@ class SessionsAcrossChannelsTest {
         start();
 
         everyChannelAt(minutes(0).toEpochMilli());
-        click(0, "e1", minutes(0), minutes(0).toEpochMilli(), minutes(0).toEpochMilli());
-        // the watermark moves on two hours (the click's input partition idle): the session closes
-        everyChannelAt(minutes(120).toEpochMilli());
+        click(0, "e1", minutes(0));
+        // partition 0 goes idle, the others move on two hours: the watermark with them, the session closes
+        idle(0, minutes(0).toEpochMilli());
+        everyChannelBut(0, minutes(120).toEpochMilli());
         closeCheck();
         assertThat(sessions()).as("the session closed by the watermark")
                 .containsExactly(new UserSession("u1", new Window(minutes(0), minutes(30)), 1, 0, 0.0));
 
-        // the idle partition delivers again: its stream time is 20 minutes, the relay's watermark two hours
-        click(0, "e2", minutes(20), minutes(20).toEpochMilli(), minutes(120).toEpochMilli());
+        // the idle partition delivers again: its stream time is 20 minutes, the watermark two hours
+        click(0, "e2", minutes(20));
         closeCheck();
 
         assertThat(sessions()).as("user-sessions: the closed session is never emitted again").isEmpty();
@@ -105,74 +107,123 @@ class SessionsAcrossChannelsTest {
     }
 
     /**
-     * The issue's goal (identical outputs whatever the interleaving) for {@code user-sessions} with six
-     * partitions. Two clicks of u1, read in this order from one input partition: e1 at 13:00 (read at
-     * 13:00) and e2 at 13:20 (read at 13:45, the partition being there by then). Clicks go to the dedup
-     * tasks by {@code event_id}, so e1 and e2 reach the per-user task through two dedup channels, in
-     * either order. e2 first: it starts a session that e1 joins (e1 is read at 13:00, long before that
-     * session's 14:00 close). e1 first: e2 would join e1's session, which closes at 13:40 <= 13:45, so e2
-     * is late. Which of the two the output holds depends on the interleaving.
+     * The same, with the watermark two and a half hours on when the idle partition comes back: the
+     * closed session's forget time ({@code S.last + gap + retention}, 2 h retention), at which the
+     * topology drops it, assuming no click that is not late could still join it. A click from the
+     * partition that was idle can: e2 (13:20, read at 13:20) would join the session [13:00, 13:30) the
+     * watermark closed, so it is late (docs/semantics.md sections 1 and 4); it must not start a new
+     * session [13:20, 13:50) over the one already emitted.
      */
     @Test
-    void aUsersSessionsDoNotDependOnTheOrderTheDedupChannelsDeliverItsClicksIn() {
-        List<Object> e1First = twoClicksThroughTwoDedupChannels(true);
-        List<Object> e2First = twoClicksThroughTwoDedupChannels(false);
+    void aClickThatWouldJoinASessionTheWatermarkClosedAndForgotIsLateToo() {
+        start();
 
-        assertThat(e2First).as("user-sessions and clickstream.late, e2 delivered first vs e1 first")
-                .isEqualTo(e1First);
+        everyChannelAt(minutes(0).toEpochMilli());
+        click(0, "e1", minutes(0));
+        idle(0, minutes(0).toEpochMilli());
+        everyChannelBut(0, minutes(150).toEpochMilli());
+        closeCheck();
+        assertThat(sessions()).as("the session closed by the watermark")
+                .containsExactly(new UserSession("u1", new Window(minutes(0), minutes(30)), 1, 0, 0.0));
+
+        click(0, "e2", minutes(20));
+        closeCheck();
+
+        assertThat(sessions()).as("user-sessions: no session over the one the watermark closed").isEmpty();
+        assertThat(late()).as("the click that came back behind the watermark goes to clickstream.late")
+                .containsExactly(tuple("user-sessions", "in-e2"));
     }
 
-    /** The sessions and late records of the two clicks, e1's channel delivering first or second. */
-    private List<Object> twoClicksThroughTwoDedupChannels(boolean e1First) {
-        start();
+    /**
+     * Deduplication, the other per-user state the watermark evicts: a producer's retry of e1 (the same
+     * bytes) read from the same input partition after it was idle, its stream time still 13:00, while
+     * the watermark reached 14:00 (e1's {@code rwm + dedup-window}, where the topology forgets e1). By
+     * docs/semantics.md section 4 it is a duplicate (same event time, read 0 ms after e1): dropped, not
+     * counted anywhere. Section 1's one exception after an idle period only sends records to
+     * {@code .late}; it never counts a click twice.
+     */
+    @Test
+    void aCopyFromAPartitionThatWasIdleIsADuplicateAfterTheWatermarkPassedTheDedupWindow() {
+        start(Output.USER_ACTIVITY);
+
         everyChannelAt(minutes(0).toEpochMilli());
-        Runnable e1 = () -> click(0, "e1", minutes(0), minutes(0).toEpochMilli(), minutes(0).toEpochMilli());
-        Runnable e2 = () -> click(1, "e2", minutes(20), minutes(45).toEpochMilli(), minutes(0).toEpochMilli());
-        (e1First ? e1 : e2).run();
-        (e1First ? e2 : e1).run();
-        everyChannelAt(minutes(180).toEpochMilli());
+        click(0, "e1", minutes(0));
+        idle(0, minutes(0).toEpochMilli());
+        everyChannelBut(0, minutes(60).toEpochMilli());
         closeCheck();
-        return List.of(sessions(), late());
+
+        click(0, "e1", minutes(0));
+        closeCheck();
+
+        assertThat(driver.createOutputTopic(props.topics().userActivity(), new StringDeserializer(),
+                        new StringDeserializer()).readValuesToList().stream()
+                .map(json -> ClickstreamDriver.read(json, UserActivity.class)).toList())
+                .as("user-activity: e1 counted once, its copy dropped")
+                .containsExactly(new UserActivity("u1", 1, 0, minutes(0)));
     }
 
     private void start() {
+        start(Output.USER_SESSIONS);
+    }
+
+    private void start(Output output) {
         close();
-        props = ClickstreamProperties.defaults().withOutputs(Output.USER_SESSIONS);
+        props = ClickstreamProperties.defaults().withOutputs(output);
         StreamworksMetrics metrics = new StreamworksMetrics(new SimpleMeterRegistry(), TestTimes.CLOCK);
         driver = TopologyDriver.drive(TopologyDriver.settings(ClickstreamDriver.APP, StreamworksProperties.defaults(),
                         metrics, stateDir),
                 builder -> new ClickstreamTopology(props, ClickstreamDriver.clickSerde(),
                         ClickstreamDriver.impressionSerde(), metrics,
-                        TestEventTime.partitions(CHANNELS, "user-clicks", "user-impressions"), ClickstreamDriver.LATE)
-                        .addTo(builder));
+                        TestEventTime.inputPartitions(CHANNELS, "user-clicks", "user-impressions"),
+                        ClickstreamDriver.LATE).addTo(builder));
         clicks = driver.createInputTopic(CLICKS_BY_USER, new StringSerializer(), new ByteArraySerializer());
-        impressions = driver.createInputTopic(IMPRESSIONS_BY_USER, new StringSerializer(), new ByteArraySerializer());
+        streamTime = new long[CHANNELS];
+        Arrays.fill(streamTime, Long.MIN_VALUE);
     }
 
-    /** A heartbeat of every channel of both stages at {@code wm}. */
-    private void everyChannelAt(long wm) {
+    /** A heartbeat of every clicks channel, its partition's stream time at {@code at}. */
+    private void everyChannelAt(long at) {
+        everyChannelBut(-1, at);
+    }
+
+    /** A heartbeat of every clicks channel but {@code except}, its partition's stream time at {@code at}. */
+    private void everyChannelBut(int except, long at) {
         for (int p = 0; p < CHANNELS; p++) {
-            pipe(clicks, null, "", null, Stamp.heartbeat(DEDUP.channel(p), wm, wm, false, wm), wm);
-            pipe(impressions, null, "", null, Stamp.heartbeat(IMPRESSIONS.channel(p), wm, wm, false, wm), wm);
+            if (p != except) {
+                streamTime[p] = Math.max(streamTime[p], at);
+                pipe(null, "", null, Stamp.heartbeat(CLICKS.channel(p), streamTime[p], streamTime[p], false,
+                        streamTime[p]), streamTime[p]);
+            }
         }
     }
 
-    /** A click of user u1 relayed by dedup channel {@code channel} with its read watermark and the relay's watermark. */
-    private void click(int channel, String eventId, Instant at, long rwm, long wm) {
+    /** The heartbeat of clicks channel {@code partition} once its input partition is idle. */
+    private void idle(int partition, long at) {
+        streamTime[partition] = Math.max(streamTime[partition], at);
+        long pst = streamTime[partition];
+        pipe(null, "", null, Stamp.heartbeat(CLICKS.channel(partition), pst, pst, true, pst), pst);
+    }
+
+    /**
+     * A view of u1 read from input partition {@code partition}, as the clicks stage sends it: its
+     * read watermark and the channel's watermark are the partition's stream time right after it.
+     */
+    private void click(int partition, String eventId, Instant at) {
+        streamTime[partition] = Math.max(streamTime[partition], at.toEpochMilli());
+        long pst = streamTime[partition];
         byte[] json = TestEvents.click(eventId, at, "u1", "view", "p1", 1.0, 1).getBytes(StandardCharsets.UTF_8);
         byte[] value = USER_EVENTS.serializer().serialize(CLICKS_BY_USER,
                 UserEvent.click(new Parsed<>(ClickstreamDriver.clickSerde().parse(json), json)));
-        pipe(clicks, "in-" + eventId, "u1", value, Stamp.record(DEDUP.channel(channel), rwm, wm, wm), at.toEpochMilli());
+        pipe("in-" + eventId, "u1", value, Stamp.record(CLICKS.channel(partition), pst, pst, pst), at.toEpochMilli());
     }
 
-    private void pipe(TestInputTopic<String, byte[]> topic, String originKey, String key, byte[] value, Stamp stamp,
-                      long timestamp) {
+    private void pipe(String originKey, String key, byte[] value, Stamp stamp, long timestamp) {
         RecordHeaders headers = new RecordHeaders();
         TestStamps.write(stamp, headers);
         if (originKey != null) {
             headers.add(InternalHeaders.ORIGIN_KEY, originKey.getBytes(StandardCharsets.UTF_8));
         }
-        topic.pipeInput(new TestRecord<>(key, value, headers, Instant.ofEpochMilli(timestamp)));
+        clicks.pipeInput(new TestRecord<>(key, value, headers, Instant.ofEpochMilli(timestamp)));
     }
 
     /** One close check of the wall clock (100 ms: less than a sender's wall-clock heartbeat). */
