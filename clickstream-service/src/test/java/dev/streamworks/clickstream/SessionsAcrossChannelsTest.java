@@ -134,34 +134,6 @@ class SessionsAcrossChannelsTest {
                 .containsExactly(tuple("user-sessions", "in-e2"));
     }
 
-    /**
-     * Deduplication, the other per-user state the watermark evicts: a producer's retry of e1 (the same
-     * bytes) read from the same input partition after it was idle, its stream time still 13:00, while
-     * the watermark reached 14:00 (e1's {@code rwm + dedup-window}, where the topology forgets e1). By
-     * docs/semantics.md section 4 it is a duplicate (same event time, read 0 ms after e1): dropped, not
-     * counted anywhere. Section 1's one exception after an idle period only sends records to
-     * {@code .late}; it never counts a click twice.
-     */
-    @Test
-    void aCopyFromAPartitionThatWasIdleIsADuplicateAfterTheWatermarkPassedTheDedupWindow() {
-        start(Output.USER_ACTIVITY);
-
-        everyChannelAt(minutes(0).toEpochMilli());
-        click(0, "e1", minutes(0));
-        idle(0, minutes(0).toEpochMilli());
-        everyChannelBut(0, minutes(60).toEpochMilli());
-        closeCheck();
-
-        click(0, "e1", minutes(0));
-        closeCheck();
-
-        assertThat(driver.createOutputTopic(props.topics().userActivity(), new StringDeserializer(),
-                        new StringDeserializer()).readValuesToList().stream()
-                .map(json -> ClickstreamDriver.read(json, UserActivity.class)).toList())
-                .as("user-activity: e1 counted once, its copy dropped")
-                .containsExactly(new UserActivity("u1", 1, 0, minutes(0)));
-    }
-
     private void start() {
         start(Output.USER_SESSIONS);
     }

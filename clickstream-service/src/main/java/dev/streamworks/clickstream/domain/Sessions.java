@@ -61,9 +61,15 @@ public record Sessions(List<Session> sessions) {
         return new Sessions(List.of());
     }
 
-    public Added add(long t, SessionFigures figures, long rwm, Rule rule) {
+    /**
+     * @param rwm       the click's read watermark
+     * @param watermark the watermark now: only after an idle input partition came back can it be
+     *                  ahead of a click's read watermark, and then a click whose own window it closed
+     *                  is late too (docs/semantics.md section 1, "the one exception")
+     */
+    public Added add(long t, SessionFigures figures, long rwm, long watermark, Rule rule) {
         long ownEnd = t + rule.gapMs();
-        if (ownEnd + rule.graceMs() <= rwm) {
+        if (ownEnd + rule.graceMs() <= Math.max(rwm, watermark)) {
             return new Added(this, null, true, ownEnd);
         }
         long start = t;

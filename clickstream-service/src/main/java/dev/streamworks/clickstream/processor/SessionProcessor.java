@@ -113,7 +113,7 @@ public final class SessionProcessor implements Processor<String, UserEvent, Stri
         emit(user, closed.closed());
         long rwm = Stamp.rwmOf(record.headers(), record.timestamp());
         Sessions.Added added = closed.sessions().add(click.eventTime().toEpochMilli(),
-                SessionFigures.of(click.eventType() == Click.EventType.PURCHASE, click.revenue()), rwm, rule);
+                SessionFigures.of(click.eventType() == Click.EventType.PURCHASE, click.revenue()), rwm, watermark, rule);
         if (added.late()) {
             String output = props.topics().userSessions();
             context.forward(LateRecords.forOutput(record.withValue((Parsed<?>) event.parsed()), output,

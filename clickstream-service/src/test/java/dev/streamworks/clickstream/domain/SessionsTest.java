@@ -26,7 +26,7 @@ class SessionsTest {
 
     /** A click read when its channel's stream time was its own time (in order). */
     private static Sessions click(Sessions sessions, long t) {
-        Sessions.Added added = sessions.add(t, VIEW, t, RULE);
+        Sessions.Added added = sessions.add(t, VIEW, t, Long.MIN_VALUE, RULE);
         assertThat(added.late()).as("an in-order click at %d is not late", t).isFalse();
         return added.sessions();
     }
@@ -35,16 +35,16 @@ class SessionsTest {
     void aClickJoinsASessionUpToTheGapInclusiveOnEitherSide() {
         Sessions one = click(Sessions.none(), at(60));
 
-        Sessions after = one.add(at(90), VIEW, at(90), RULE).sessions();
+        Sessions after = one.add(at(90), VIEW, at(90), Long.MIN_VALUE, RULE).sessions();
         assertThat(after.sessions()).extracting(Sessions.Session::start, Sessions.Session::last)
                 .containsExactly(tuple(at(60), at(90)));
-        Sessions before = one.add(at(30), VIEW, at(60), RULE).sessions();
+        Sessions before = one.add(at(30), VIEW, at(60), Long.MIN_VALUE, RULE).sessions();
         assertThat(before.sessions()).extracting(Sessions.Session::start, Sessions.Session::last)
                 .containsExactly(tuple(at(30), at(60)));
 
-        assertThat(one.add(at(90) + 1, VIEW, at(90) + 1, RULE).sessions().sessions())
+        assertThat(one.add(at(90) + 1, VIEW, at(90) + 1, Long.MIN_VALUE, RULE).sessions().sessions())
                 .as("one millisecond past the gap starts a session").hasSize(2);
-        assertThat(one.add(at(30) - 1, VIEW, at(60), RULE).sessions().sessions())
+        assertThat(one.add(at(30) - 1, VIEW, at(60), Long.MIN_VALUE, RULE).sessions().sessions())
                 .as("one millisecond before the gap starts a session").hasSize(2);
     }
 
@@ -53,7 +53,7 @@ class SessionsTest {
         Sessions two = click(click(Sessions.none(), at(0)), at(35));
         assertThat(two.sessions()).hasSize(2);
 
-        Sessions.Added bridge = two.add(at(17), PURCHASE, at(35), RULE);
+        Sessions.Added bridge = two.add(at(17), PURCHASE, at(35), Long.MIN_VALUE, RULE);
 
         assertThat(bridge.late()).isFalse();
         assertThat(bridge.sessions().sessions()).containsExactly(bridge.session());
@@ -67,12 +67,12 @@ class SessionsTest {
     void aClickIsLateByItsOwnSessionWindowAtGapPlusGraceBehindItsReadWatermark() {
         Sessions none = Sessions.none();
 
-        Sessions.Added late = none.add(at(0), VIEW, at(0) + GAP + GRACE, RULE);
+        Sessions.Added late = none.add(at(0), VIEW, at(0) + GAP + GRACE, Long.MIN_VALUE, RULE);
         assertThat(late.late()).isTrue();
         assertThat(late.windowEndMs()).as("x-window-end: its own time + gap").isEqualTo(at(0) + GAP);
         assertThat(late.sessions()).as("a late click changes nothing").isSameAs(none);
 
-        assertThat(none.add(at(0), VIEW, at(0) + GAP + GRACE - 1, RULE).late()).isFalse();
+        assertThat(none.add(at(0), VIEW, at(0) + GAP + GRACE - 1, Long.MIN_VALUE, RULE).late()).isFalse();
     }
 
     @Test
@@ -80,15 +80,30 @@ class SessionsTest {
         Sessions one = click(Sessions.none(), at(0));
 
         // on time by its own window (20 + 40 > 40), but the session it joins closes at 0 + 40
-        Sessions.Added late = one.add(at(20), VIEW, at(40), RULE);
+        Sessions.Added late = one.add(at(20), VIEW, at(40), Long.MIN_VALUE, RULE);
         assertThat(late.late()).isTrue();
         assertThat(late.windowEndMs()).isEqualTo(at(20) + GAP);
         assertThat(late.sessions()).isSameAs(one);
 
-        Sessions.Added joins = one.add(at(20), VIEW, at(40) - 1, RULE);
+        Sessions.Added joins = one.add(at(20), VIEW, at(40) - 1, Long.MIN_VALUE, RULE);
         assertThat(joins.late()).isFalse();
         assertThat(joins.sessions().sessions()).extracting(Sessions.Session::start, Sessions.Session::last)
                 .containsExactly(tuple(at(0), at(20)));
+    }
+
+    @Test
+    void aClickWhoseOwnWindowTheWatermarkClosedIsLateEvenWhenItsReadWatermarkIsBehind() {
+        // only after an idle input partition came back: the watermark moved on without it
+        Sessions one = click(Sessions.none(), at(0));
+        long watermark = at(20) + GAP + GRACE;
+
+        Sessions.Added late = one.add(at(20), VIEW, at(20), watermark, RULE);
+        assertThat(late.late()).isTrue();
+        assertThat(late.sessions()).isSameAs(one);
+        // a ms earlier its own window is open, but the session it would join was closed (and emitted)
+        Sessions closed = one.close(watermark - 1, RULE).sessions();
+        assertThat(closed.add(at(20), VIEW, at(20), watermark - 1, RULE).late()).isTrue();
+        assertThat(Sessions.none().add(at(20), VIEW, at(20), watermark - 1, RULE).late()).isFalse();
     }
 
     @Test
@@ -129,7 +144,7 @@ class SessionsTest {
         Sessions later = click(Sessions.none(), at(200));
 
         // minutes out of order, not late (165 + 40 > 200), more than the gap before the other session
-        Sessions.Added earlier = later.add(at(165), VIEW, at(200), RULE);
+        Sessions.Added earlier = later.add(at(165), VIEW, at(200), Long.MIN_VALUE, RULE);
 
         assertThat(earlier.late()).isFalse();
         assertThat(earlier.sessions().sessions()).extracting(Sessions.Session::start)
