@@ -107,6 +107,16 @@ class LivePageBrowserIT {
                 statsWritten += progress.path("sink").path("numOutputRows").path("live-page-stats").asLong();
             }
             assertThat(statsWritten).as("windows closed and written").isPositive();
+            // Spark's progress fields, from the running client: commits, the input's offsets over the interval
+            assertThat(last.path("batchId").asLong()).isPositive();
+            JsonNode source = last.path("sources").get(0);
+            assertThat(source.path("description").asString()).isEqualTo("live-page-telemetry");
+            assertThat(source.path("endOffset").size()).as("one offset per partition").isEqualTo(2);
+            long read = 0;
+            for (JsonNode progress : recent) {
+                read += progress.path("sources").get(0).path("numInputRows").asLong();
+            }
+            assertThat(read).as("offsets advanced").isPositive();
         });
         String url = "http://localhost:" + service.port() + "/";
 

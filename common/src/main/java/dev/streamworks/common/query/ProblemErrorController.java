@@ -2,7 +2,6 @@ package dev.streamworks.common.query;
 
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
-import org.springframework.boot.web.error.ErrorAttributeOptions;
 import org.springframework.boot.webmvc.error.ErrorAttributes;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.HttpStatus;
@@ -15,7 +14,6 @@ import org.springframework.web.context.request.ServletWebRequest;
 
 import java.net.URI;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The error path ({@code /error}) as an RFC 7807 problem, in place of Spring Boot's own body:
@@ -37,12 +35,14 @@ public class ProblemErrorController implements ErrorController {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         HttpStatus status = code instanceof Integer value && HttpStatus.resolve(value) != null
                 ? HttpStatus.valueOf(value) : HttpStatus.INTERNAL_SERVER_ERROR;
-        Map<String, Object> attributes = errorAttributes.getErrorAttributes(new ServletWebRequest(request),
-                ErrorAttributeOptions.of(ErrorAttributeOptions.Include.MESSAGE));
-        Object message = attributes.get("message");
-        Object path = attributes.getOrDefault("path", request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI));
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status,
-                message == null || String.valueOf(message).isBlank() ? status.getReasonPhrase() : String.valueOf(message));
+        // the message the container or a filter gave (sendError), else the failure's, else the status's words
+        Object message = request.getAttribute(RequestDispatcher.ERROR_MESSAGE);
+        Throwable error = errorAttributes.getError(new ServletWebRequest(request));
+        String detail = message != null && !String.valueOf(message).isBlank() ? String.valueOf(message)
+                : error != null && error.getMessage() != null ? error.getClass().getSimpleName() + ": " + error.getMessage()
+                : status.getReasonPhrase();
+        Object path = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
         problem.setType(URI.create(QueryErrorHandler.TYPE_PREFIX + (status == HttpStatus.INTERNAL_SERVER_ERROR
                 ? "internal" : status.name().toLowerCase(Locale.ROOT).replace('_', '-'))));
         if (path != null) {
