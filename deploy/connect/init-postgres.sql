@@ -1,4 +1,4 @@
--- The users table cdc-service materializes (CONTRACTS.md section 5), for the PostgreSQL
+-- The users table cdc-service materializes (docs/topics.md, cdc-service), for the PostgreSQL
 -- connector of register-postgres.json. Run as a superuser on database "prod". The table lives in
 -- schema "prod" so that Debezium's PostgreSQL topic name, <topic.prefix>.<schema>.<table> with
 -- topic.prefix "mysql", is exactly the service's default source topic, mysql.prod.users.

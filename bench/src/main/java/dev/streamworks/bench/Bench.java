@@ -1,6 +1,7 @@
 package dev.streamworks.bench;
 
 import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -32,15 +33,21 @@ public final class Bench {
         PrintStream console = System.out;
         Path repository = Path.of(System.getProperty("bench.repository", ".")).toAbsolutePath().normalize();
         BenchOptions options;
+        CommandLine commandLine = BenchOptions.cli();
         try {
-            if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
-                console.print(BenchOptions.USAGE);
+            commandLine.parseArgs(args);
+            if (commandLine.isUsageHelpRequested()) {
+                commandLine.usage(console);
                 return;
             }
-            options = BenchOptions.parse(args, repository);
-        } catch (IllegalArgumentException e) {
+            if (commandLine.isVersionHelpRequested()) {
+                commandLine.printVersionHelp(console);
+                return;
+            }
+            options = BenchOptions.of(commandLine.getCommand(), repository);
+        } catch (CommandLine.ParameterException | IllegalArgumentException e) {
             System.err.println("bench: " + e.getMessage());
-            System.err.print(BenchOptions.USAGE);
+            commandLine.usage(System.err);
             System.exit(2);
             return;
         }

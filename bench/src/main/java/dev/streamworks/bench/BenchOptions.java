@@ -1,5 +1,10 @@
 package dev.streamworks.bench;
 
+import dev.streamworks.devstack.Version;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,7 +14,8 @@ import java.util.Locale;
 import java.util.Set;
 
 /**
- * The command line. Every option has a default, so {@code ./bench.sh} alone runs the full set.
+ * The command line (picocli: {@code --help}, {@code --version}). Every option has a default, so
+ * {@code ./bench.sh} alone runs the full set.
  *
  * @param pipelines        services to measure ({@code iot}, {@code clicks-per-product}, {@code clickstream})
  * @param modes            {@code drain} and/or {@code latency}
@@ -30,119 +36,121 @@ import java.util.Set;
  * @param serviceArgs      extra arguments for the service processes
  * @param repository       the repository root (service jars, mvnw)
  * @param drainTimeout     a drain that takes longer fails; null: the larger of 3 min and 1 s per 2,000 events
+ * @param page             hold the live page open on the service during each drain (what it costs)
  */
 public record BenchOptions(List<String> pipelines, List<String> modes, List<String> guarantees, int events, int runs,
                            int rate, Duration warmup, Duration duration, Duration backlogSpan, int partitions,
                            String bootstrapServers, Path report, Duration waitIdle, double idleLoad, boolean profile,
                            List<String> jvmOptions, List<String> serviceArgs, Path repository,
-                           Duration drainTimeout) {
+                           Duration drainTimeout, boolean page) {
 
     public static final String EXACTLY_ONCE = "exactly_once_v2";
     public static final String AT_LEAST_ONCE = "at_least_once";
 
-    public static final String USAGE = """
-            Usage: ./bench.sh [options]
-              --pipelines=iot,clicks-per-product,clickstream   services to measure (default: all three;
-                                                 clicks-per-product = clickstream computing only that output)
-              --modes=drain,latency              what to measure (default: both)
-              --guarantees=exactly_once_v2,at_least_once   (default: both)
-              --events=1000000                   backlog per drain run
-              --runs=3                           runs per scenario (min/median/max)
-              --rate=10000                       events/s of the latency run
-              --warmup=10s --duration=60s        latency run: unmeasured, then measured time
-              --backlog-span=1h                  event time the backlog covers, ending now
-              --drain-timeout=10m                a longer drain fails (default: 3m or 1 s per 2,000 events)
-              --partitions=6                     partitions of the input topic
-              --bootstrap-servers=host:port      an external broker (default: a fresh in-process one per run)
-              --report=BENCHMARKS.md             where to write the results (--no-report: console only)
-              --wait-idle=20m --idle-load=1.0    wait for the 1-min load average to fall below this first
-              --profile                          JFR on the service (first run of each scenario), summarised
-              --jvm-opt=-Xmx512m                 extra JVM option for the services (repeatable)
-              --service-arg=--key=value          extra service argument (repeatable)
-            """;
+    /**
+     * The options as picocli reads them ({@code --name=value} or {@code --name value}); values are
+     * checked and converted by {@link #parse}, which says what is wrong in the bench's own words.
+     */
+    @Command(name = "bench.sh", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            sortOptions = false, usageHelpAutoWidth = true,
+            description = "Measures throughput, latency and memory of the services on a real broker, each service "
+                    + "in its own process. Every option has a default: ./bench.sh alone runs the full set.")
+    static final class Cli {
+
+        @Option(names = "--pipelines", paramLabel = "LIST", description = "services to measure: iot, clicks-per-product, "
+                + "clickstream (default: all three; clicks-per-product = clickstream computing only that output)")
+        String pipelines;
+        @Option(names = "--modes", paramLabel = "LIST", description = "what to measure: drain, latency (default: both)")
+        String modes;
+        @Option(names = "--guarantees", paramLabel = "LIST",
+                description = "exactly_once_v2, at_least_once (default: both)")
+        String guarantees;
+        @Option(names = "--events", paramLabel = "N", description = "backlog per drain run (default 1000000)")
+        String events;
+        @Option(names = "--runs", paramLabel = "N", description = "runs per scenario: min/median/max (default 3)")
+        String runs;
+        @Option(names = "--rate", paramLabel = "N", description = "events/s of the latency run (default 10000)")
+        String rate;
+        @Option(names = "--warmup", paramLabel = "DURATION", description = "latency run: unmeasured time (default 10s)")
+        String warmup;
+        @Option(names = "--duration", paramLabel = "DURATION", description = "latency run: measured time (default 60s)")
+        String duration;
+        @Option(names = "--backlog-span", paramLabel = "DURATION",
+                description = "event time the backlog covers, ending now (default 1h)")
+        String backlogSpan;
+        @Option(names = "--drain-timeout", paramLabel = "DURATION",
+                description = "a longer drain fails (default: 3m or 1 s per 2,000 events)")
+        String drainTimeout;
+        @Option(names = "--partitions", paramLabel = "N", description = "partitions of the input topic (default 6)")
+        String partitions;
+        @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+                description = "an external broker (default: a fresh in-process one per run)")
+        String bootstrapServers;
+        @Option(names = "--report", paramLabel = "FILE", description = "where to write the results (default BENCHMARKS.md)")
+        String report;
+        @Option(names = "--no-report", description = "console only")
+        boolean noReport;
+        @Option(names = "--wait-idle", paramLabel = "DURATION",
+                description = "wait at most this long for the 1-min load average to fall below --idle-load (default 20m)")
+        String waitIdle;
+        @Option(names = "--idle-load", paramLabel = "LOAD", description = "the load average counted as idle (default 1.0)")
+        String idleLoad;
+        @Option(names = "--profile", description = "JFR on the service (first run of each scenario), summarised")
+        boolean profile;
+        @Option(names = "--page", description = "hold the live page open on the service during each drain, "
+                + "and report what it costs")
+        boolean page;
+        @Option(names = "--jvm-opt", paramLabel = "OPTION", description = "extra JVM option for the services (repeatable)")
+        List<String> jvmOptions = new ArrayList<>();
+        @Option(names = "--service-arg", paramLabel = "--KEY=VALUE",
+                description = "extra service argument (repeatable)")
+        List<String> serviceArgs = new ArrayList<>();
+    }
+
+    /** The command line, ready to parse or print its usage. */
+    public static CommandLine cli() {
+        return new CommandLine(new Cli());
+    }
 
     public static BenchOptions defaults(Path repository) {
         return new BenchOptions(List.of("iot", "clicks-per-product", "clickstream"), List.of("drain", "latency"),
                 List.of(EXACTLY_ONCE, AT_LEAST_ONCE), 1_000_000, 3, 10_000, Duration.ofSeconds(10),
                 Duration.ofSeconds(60), Duration.ofHours(1), 6, null, repository.resolve("BENCHMARKS.md"),
-                Duration.ofMinutes(20), 1.0, false, List.of(), List.of(), repository, null);
+                Duration.ofMinutes(20), 1.0, false, List.of(), List.of(), repository, null, false);
     }
 
-    /** Parses {@code --name=value} options over the defaults; throws IllegalArgumentException with the reason. */
+    /** Parses the options over the defaults; throws IllegalArgumentException with the reason. */
     public static BenchOptions parse(String[] args, Path repository) {
-        BenchOptions o = defaults(repository);
-        List<String> jvm = new ArrayList<>();
-        List<String> serviceArgs = new ArrayList<>();
-        for (String arg : args) {
-            if (!arg.startsWith("--")) {
-                throw new IllegalArgumentException("unexpected argument: " + arg);
-            }
-            int eq = arg.indexOf('=');
-            String name = eq < 0 ? arg.substring(2) : arg.substring(2, eq);
-            String value = eq < 0 ? null : arg.substring(eq + 1);
-            switch (name) {
-                case "pipelines" -> o = o.with(list(name, value, Pipeline.ALL.keySet()), o.modes, o.guarantees);
-                case "modes" -> o = o.with(o.pipelines, list(name, value, Set.of("drain", "latency")), o.guarantees);
-                case "guarantees" -> o = o.with(o.pipelines, o.modes,
-                        list(name, value, Set.of(EXACTLY_ONCE, AT_LEAST_ONCE)));
-                case "events" -> o = new BenchOptions(o.pipelines, o.modes, o.guarantees, positive(name, value), o.runs,
-                        o.rate, o.warmup, o.duration, o.backlogSpan, o.partitions, o.bootstrapServers, o.report,
-                        o.waitIdle, o.idleLoad, o.profile, o.jvmOptions, o.serviceArgs, o.repository, o.drainTimeout);
-                case "runs" -> o = new BenchOptions(o.pipelines, o.modes, o.guarantees, o.events, positive(name, value),
-                        o.rate, o.warmup, o.duration, o.backlogSpan, o.partitions, o.bootstrapServers, o.report,
-                        o.waitIdle, o.idleLoad, o.profile, o.jvmOptions, o.serviceArgs, o.repository, o.drainTimeout);
-                case "rate" -> o = new BenchOptions(o.pipelines, o.modes, o.guarantees, o.events, o.runs,
-                        positive(name, value), o.warmup, o.duration, o.backlogSpan, o.partitions, o.bootstrapServers,
-                        o.report, o.waitIdle, o.idleLoad, o.profile, o.jvmOptions, o.serviceArgs, o.repository, o.drainTimeout);
-                case "warmup" -> o = new BenchOptions(o.pipelines, o.modes, o.guarantees, o.events, o.runs, o.rate,
-                        duration(name, value, true), o.duration, o.backlogSpan, o.partitions, o.bootstrapServers,
-                        o.report, o.waitIdle, o.idleLoad, o.profile, o.jvmOptions, o.serviceArgs, o.repository, o.drainTimeout);
-                case "duration" -> o = new BenchOptions(o.pipelines, o.modes, o.guarantees, o.events, o.runs, o.rate,
-                        o.warmup, duration(name, value, false), o.backlogSpan, o.partitions, o.bootstrapServers,
-                        o.report, o.waitIdle, o.idleLoad, o.profile, o.jvmOptions, o.serviceArgs, o.repository, o.drainTimeout);
-                case "backlog-span" -> o = new BenchOptions(o.pipelines, o.modes, o.guarantees, o.events, o.runs,
-                        o.rate, o.warmup, o.duration, duration(name, value, false), o.partitions, o.bootstrapServers,
-                        o.report, o.waitIdle, o.idleLoad, o.profile, o.jvmOptions, o.serviceArgs, o.repository, o.drainTimeout);
-                case "partitions" -> o = new BenchOptions(o.pipelines, o.modes, o.guarantees, o.events, o.runs,
-                        o.rate, o.warmup, o.duration, o.backlogSpan, positive(name, value), o.bootstrapServers,
-                        o.report, o.waitIdle, o.idleLoad, o.profile, o.jvmOptions, o.serviceArgs, o.repository, o.drainTimeout);
-                case "bootstrap-servers" -> o = new BenchOptions(o.pipelines, o.modes, o.guarantees, o.events, o.runs,
-                        o.rate, o.warmup, o.duration, o.backlogSpan, o.partitions, required(name, value), o.report,
-                        o.waitIdle, o.idleLoad, o.profile, o.jvmOptions, o.serviceArgs, o.repository, o.drainTimeout);
-                case "report" -> o = new BenchOptions(o.pipelines, o.modes, o.guarantees, o.events, o.runs, o.rate,
-                        o.warmup, o.duration, o.backlogSpan, o.partitions, o.bootstrapServers,
-                        repository.resolve(required(name, value)), o.waitIdle, o.idleLoad, o.profile, o.jvmOptions,
-                        o.serviceArgs, o.repository, o.drainTimeout);
-                case "no-report" -> o = new BenchOptions(o.pipelines, o.modes, o.guarantees, o.events, o.runs, o.rate,
-                        o.warmup, o.duration, o.backlogSpan, o.partitions, o.bootstrapServers, null, o.waitIdle,
-                        o.idleLoad, o.profile, o.jvmOptions, o.serviceArgs, o.repository, o.drainTimeout);
-                case "wait-idle" -> o = new BenchOptions(o.pipelines, o.modes, o.guarantees, o.events, o.runs, o.rate,
-                        o.warmup, o.duration, o.backlogSpan, o.partitions, o.bootstrapServers, o.report,
-                        duration(name, value, true), o.idleLoad, o.profile, o.jvmOptions, o.serviceArgs, o.repository, o.drainTimeout);
-                case "idle-load" -> o = new BenchOptions(o.pipelines, o.modes, o.guarantees, o.events, o.runs, o.rate,
-                        o.warmup, o.duration, o.backlogSpan, o.partitions, o.bootstrapServers, o.report, o.waitIdle,
-                        positiveDouble(name, value), o.profile, o.jvmOptions, o.serviceArgs, o.repository, o.drainTimeout);
-                case "profile" -> o = new BenchOptions(o.pipelines, o.modes, o.guarantees, o.events, o.runs, o.rate,
-                        o.warmup, o.duration, o.backlogSpan, o.partitions, o.bootstrapServers, o.report, o.waitIdle,
-                        o.idleLoad, true, o.jvmOptions, o.serviceArgs, o.repository, o.drainTimeout);
-                case "drain-timeout" -> o = new BenchOptions(o.pipelines, o.modes, o.guarantees, o.events, o.runs,
-                        o.rate, o.warmup, o.duration, o.backlogSpan, o.partitions, o.bootstrapServers, o.report,
-                        o.waitIdle, o.idleLoad, o.profile, o.jvmOptions, o.serviceArgs, o.repository,
-                        duration(name, value, false));
-                case "jvm-opt" -> jvm.add(required(name, value));
-                case "service-arg" -> serviceArgs.add(required(name, value));
-                default -> throw new IllegalArgumentException("unknown option --" + name);
-            }
+        CommandLine commandLine = cli();
+        try {
+            commandLine.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        return new BenchOptions(o.pipelines, o.modes, o.guarantees, o.events, o.runs, o.rate, o.warmup, o.duration,
-                o.backlogSpan, o.partitions, o.bootstrapServers, o.report, o.waitIdle, o.idleLoad, o.profile,
-                List.copyOf(jvm), List.copyOf(serviceArgs), o.repository, o.drainTimeout);
+        return of(commandLine.getCommand(), repository);
     }
 
-    private BenchOptions with(List<String> pipelines, List<String> modes, List<String> guarantees) {
-        return new BenchOptions(pipelines, modes, guarantees, events, runs, rate, warmup, duration, backlogSpan,
-                partitions, bootstrapServers, report, waitIdle, idleLoad, profile, jvmOptions, serviceArgs, repository,
-                drainTimeout);
+    /** The options {@code c} read, over the defaults. */
+    static BenchOptions of(Cli c, Path repository) {
+        BenchOptions d = defaults(repository);
+        return new BenchOptions(
+                c.pipelines == null ? d.pipelines : list("pipelines", c.pipelines, Pipeline.ALL.keySet()),
+                c.modes == null ? d.modes : list("modes", c.modes, Set.of("drain", "latency")),
+                c.guarantees == null ? d.guarantees : list("guarantees", c.guarantees, Set.of(EXACTLY_ONCE, AT_LEAST_ONCE)),
+                c.events == null ? d.events : positive("events", c.events),
+                c.runs == null ? d.runs : positive("runs", c.runs),
+                c.rate == null ? d.rate : positive("rate", c.rate),
+                c.warmup == null ? d.warmup : duration("warmup", c.warmup, true),
+                c.duration == null ? d.duration : duration("duration", c.duration, false),
+                c.backlogSpan == null ? d.backlogSpan : duration("backlog-span", c.backlogSpan, false),
+                c.partitions == null ? d.partitions : positive("partitions", c.partitions),
+                c.bootstrapServers == null ? d.bootstrapServers : required("bootstrap-servers", c.bootstrapServers),
+                c.noReport ? null : c.report == null ? d.report : repository.resolve(required("report", c.report)),
+                c.waitIdle == null ? d.waitIdle : duration("wait-idle", c.waitIdle, true),
+                c.idleLoad == null ? d.idleLoad : positiveDouble("idle-load", c.idleLoad),
+                c.profile,
+                List.copyOf(c.jvmOptions), List.copyOf(c.serviceArgs), repository,
+                c.drainTimeout == null ? d.drainTimeout : duration("drain-timeout", c.drainTimeout, false), c.page);
     }
 
     /** How long a drain may take before it fails. */
@@ -239,6 +247,9 @@ public record BenchOptions(List<String> pipelines, List<String> modes, List<Stri
         }
         if (profile) {
             line.append(" --profile");
+        }
+        if (page) {
+            line.append(" --page");
         }
         jvmOptions.forEach(opt -> line.append(" --jvm-opt=").append(opt));
         serviceArgs.forEach(arg -> line.append(" --service-arg=").append(arg));

@@ -83,6 +83,8 @@ final class DrainRun {
                     }
                 }
                 bar.restart();
+                // with --page, a live page is open on the service for the whole drain
+                PagePoller page = options.page() ? PagePoller.open(service) : null;
                 // phase 2: until the group's offsets are committed at the end of every partition it reads
                 long end = -1;
                 double cpuAtEnd = 0;
@@ -98,6 +100,11 @@ final class DrainRun {
                     }
                 }
                 bar.done(n);
+                if (page != null) {
+                    page.close();
+                    PagePoller.report(console, page, PagePoller.cpuMsPerProgressAnswer(service, 500),
+                            cpuAtEnd - cpuAtFirst, (end - first) / 1e9);
+                }
                 long processed = service.processedRecords();
                 if (processed != n) {
                     throw new IllegalStateException("offsets are committed but the service counted " + processed

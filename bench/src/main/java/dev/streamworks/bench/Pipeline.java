@@ -43,7 +43,7 @@ public record Pipeline(String name, String module, String applicationId, String 
             "clicks-per-product-5m", "event-type-counts", "user-sessions", "user-activity", "product-conversion",
             "activity-anomalies", "click-impression-matches", "segment-dashboard-5m", "event-lateness-1m");
 
-    /** clickstream-service computing all nine outputs of CONTRACTS.md section 2 (its default). */
+    /** clickstream-service computing all nine outputs of docs/topics.md, clickstream-service (its default). */
     public static final Pipeline CLICKSTREAM = new Pipeline("clickstream", "clickstream-service", "clickstream",
             "user-clicks", "clicks-per-product-5m", "clicks", List.of(), List.of(), CLICKSTREAM_TOPICS,
             seed -> new BenchClicks(500, 20_000, "b" + Long.toHexString(seed), seed));

@@ -35,7 +35,7 @@ class BenchOptionsTest {
                 "--guarantees=at_least_once", "--events=20_000", "--runs=1", "--rate=500", "--warmup=0s",
                 "--duration=1500ms", "--backlog-span=2h", "--partitions=3", "--bootstrap-servers=kafka:9092",
                 "--report=out.md", "--wait-idle=5m", "--idle-load=0.5", "--profile", "--jvm-opt=-Xmx512m",
-                "--jvm-opt=-XX:+UseG1GC", "--service-arg=--streamworks.iot.grace=1m", "--drain-timeout=10m"}, REPO);
+                "--jvm-opt=-XX:+UseG1GC", "--service-arg=--streamworks.iot.grace=1m", "--drain-timeout=10m", "--page"}, REPO);
 
         assertThat(o.pipelines()).containsExactly("iot");
         assertThat(o.modes()).containsExactly("latency");
@@ -55,6 +55,8 @@ class BenchOptionsTest {
         assertThat(o.jvmOptions()).containsExactly("-Xmx512m", "-XX:+UseG1GC");
         assertThat(o.serviceArgs()).containsExactly("--streamworks.iot.grace=1m");
         assertThat(o.drainTimeoutOrDefault()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(o.page()).isTrue();
+        assertThat(BenchOptions.parse(new String[0], REPO).page()).isFalse();
     }
 
     @Test
@@ -82,9 +84,26 @@ class BenchOptionsTest {
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--duration=0s"}, REPO))
                 .hasMessageContaining("must be positive");
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--colour"}, REPO))
-                .hasMessageContaining("unknown option --colour");
+                .hasMessageContaining("Unknown option: '--colour'");
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"events=5"}, REPO))
-                .hasMessageContaining("unexpected argument");
+                .hasMessageContaining("Unmatched argument");
+    }
+
+    @Test
+    void takesBothSpellingsOfAValueAndPrintsHelpAndVersion() {
+        assertThat(BenchOptions.parse(new String[] {"--runs", "2", "--rate=700"}, REPO))
+                .isEqualTo(BenchOptions.parse(new String[] {"--runs=2", "--rate", "700"}, REPO));
+        picocli.CommandLine help = BenchOptions.cli();
+        help.parseArgs("--help");
+        assertThat(help.isUsageHelpRequested()).isTrue();
+        assertThat(help.getUsageMessage()).contains("Usage: bench.sh", "--pipelines=LIST", "--modes=LIST",
+                "--guarantees=LIST", "--events=N", "--runs=N", "--rate=N", "--warmup=DURATION", "--duration=DURATION",
+                "--backlog-span=DURATION", "--drain-timeout=DURATION", "--partitions=N", "--bootstrap-servers=HOST:PORT",
+                "--report=FILE", "--no-report", "--wait-idle=DURATION", "--idle-load=LOAD", "--profile",
+                "--jvm-opt=OPTION", "--service-arg=--KEY=VALUE", "--version");
+        picocli.CommandLine version = BenchOptions.cli();
+        version.parseArgs("-V");
+        assertThat(version.isVersionHelpRequested()).isTrue();
     }
 
     @Test

@@ -14,7 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 
 /**
- * Every tunable of the CDC pipeline (prefix {@code streamworks.cdc}; CONTRACTS.md section 5).
+ * Every tunable of the CDC pipeline (prefix {@code streamworks.cdc}; docs/topics.md, cdc-service).
  *
  * @param tables the tables to materialize; unset: the contract's one table, {@code users}
  * @param query  the REST row listing's bounds

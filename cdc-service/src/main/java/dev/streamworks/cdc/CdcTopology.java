@@ -22,7 +22,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import java.util.Map;
 
 /**
- * Debezium change events applied as idempotent, ordered upserts (CONTRACTS.md section 5), one
+ * Debezium change events applied as idempotent, ordered upserts (docs/topics.md, cdc-service), one
  * independent sub-topology per configured table:
  * <pre>
  * &lt;source-topic&gt; (key: Debezium key struct) -> skip tombstones -> key = primary key columns joined by '|'

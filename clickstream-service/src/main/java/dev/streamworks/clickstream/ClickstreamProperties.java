@@ -18,7 +18,7 @@ import java.util.Set;
 
 /**
  * Every tunable of the click-stream pipelines (prefix {@code streamworks.clickstream};
- * CONTRACTS.md section 2). The defaults are the contract's.
+ * docs/topics.md, clickstream-service). The defaults are the contract's.
  *
  * @param topics             input and output topics
  * @param outputs            the outputs this service computes (default: all of them). A deployment that
@@ -27,7 +27,7 @@ import java.util.Set;
  * @param dedupWindow        a repeated {@code event_id} is dropped while its first copy is younger than this
  *                           (event time, against the task's stream time)
  * @param distinct           {@code exact} distinct users (a key per user and window in a store) or
- *                           {@code approximate} (a HyperLogLog sketch per window)
+ *                           {@code approximate} (a DataSketches HLL sketch per window)
  * @param anomalyThreshold   a user with more events than this in one window of {@code activityAnomalies}
  *                           is reported
  * @param retention          how long windows and sessions stay queryable over REST

@@ -53,7 +53,7 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Every click-stream pipeline of the course (CONTRACTS.md section 2, docs/semantics.md section 4),
+ * Every click-stream pipeline of the course (docs/topics.md, docs/semantics.md section 4),
  * in one topology, on event time across repartitions ({@link EventTime}):
  * <pre>
  * user-clicks (key untrusted) -> validate, event time = timestamp, stamp arrival time (lateness only)

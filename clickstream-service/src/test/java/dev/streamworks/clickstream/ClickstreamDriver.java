@@ -138,7 +138,7 @@ final class ClickstreamDriver implements AutoCloseable {
 
     /**
      * Lets the wall clock pass the idle timeout with no impression read: the impressions partition
-     * is idle and stops holding the per-user watermark back (CONTRACTS.md section 1), as it would
+     * is idle and stops holding the per-user watermark back (docs/semantics.md), as it would
      * after 30 quiet seconds in a running service.
      */
     void impressionsIdle() {

@@ -6,6 +6,7 @@ import dev.streamworks.fraud.FraudServiceApplication;
 import dev.streamworks.iot.IotAlertsServiceApplication;
 import dev.streamworks.localkafka.LocalKafka;
 import org.springframework.context.ConfigurableApplicationContext;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -61,10 +62,21 @@ public final class Devstack {
 
     public static void main(String[] args) throws Exception {
         DevstackOptions options;
+        CommandLine commandLine = DevstackOptions.commandLine();
         try {
-            options = DevstackOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
+            commandLine.parseArgs(args);
+            if (commandLine.isUsageHelpRequested()) {
+                commandLine.usage(System.out);
+                return;
+            }
+            if (commandLine.isVersionHelpRequested()) {
+                commandLine.printVersionHelp(System.out);
+                return;
+            }
+            options = DevstackOptions.of(commandLine.getCommand());
+        } catch (CommandLine.ParameterException | IllegalArgumentException e) {
+            System.err.println("devstack: " + e.getMessage());
+            commandLine.usage(System.err);
             System.exit(2);
             return;
         }
@@ -133,10 +145,11 @@ public final class Devstack {
             out.println();
             out.println("Streamworks devstack is running. Kafka: " + bootstrapServers
                     + (options.trafficOnly() ? " (traffic only: the services run elsewhere)" : ""));
+            out.println("Open a service's live page (rates, watermarks, state, topology) in a browser:");
             for (DevService service : services) {
-                out.printf("  %-20s http://localhost:%d/actuator/progress  /actuator/health  /actuator/prometheus%n",
-                        service.name(), service.port());
+                out.printf("  %-20s http://localhost:%d/%n", service.name(), service.port());
             }
+            out.println("  each also answers /actuator/progress, /actuator/health, /actuator/prometheus and /swagger-ui.html");
             out.println("  try: curl -s localhost:8081/api/products/" + ClickTraffic.productId(1) + "/conversion");
             out.println("       curl -s localhost:8082/api/devices/" + TelemetryTraffic.deviceId(2) + "/alerts");
             out.println("       curl -s localhost:8083/api/users/" + TransactionTraffic.Scenario.COMBO.user(1) + "/risk");

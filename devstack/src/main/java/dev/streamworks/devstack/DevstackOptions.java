@@ -1,10 +1,15 @@
 package dev.streamworks.devstack;
 
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
 import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Command-line options of the devstack.
+ * Command-line options of the devstack (picocli: {@code --name value} or {@code --name=value},
+ * {@code --help}, {@code --version}).
  *
  * @param rate       events per second the generator sends, per pipeline
  * @param duration   how long to run; {@code null}: until Ctrl-C
@@ -20,60 +25,72 @@ import java.util.Locale;
 record DevstackOptions(int rate, Duration duration, int kafkaPort, int speed, int devices, long seed,
                        String bootstrapServers, boolean trafficOnly) {
 
-    static final String USAGE = """
-            Usage: devstack [--rate N] [--duration 10m] [--kafka-port 9092] [--speed 10] [--devices 20] [--seed 42]
-                            [--bootstrap-servers host:port] [--traffic-only]
-              --rate        events per second, per pipeline (default 200)
-              --duration    stop after this long, e.g. 90s, 10m, 1h (default: run until Ctrl-C)
-              --kafka-port  port of the in-process Kafka broker on localhost (default 9092)
-              --speed       event time runs N times faster than the wall clock until it reaches
-                            the present (default 10; 1 for real time)
-              --devices     IoT devices simulated (default 20)
-              --seed        random seed of the generated traffic (default 42)
-              --bootstrap-servers  use this Kafka instead of starting one in-process
-              --traffic-only       only send traffic to --bootstrap-servers (the services run elsewhere)""";
+    /** The options as picocli reads them. */
+    @Command(name = "devstack.sh", mixinStandardHelpOptions = true, versionProvider = Version.class,
+            sortOptions = false, usageHelpAutoWidth = true,
+            description = "Runs the whole suite on this machine: an in-process Kafka broker (KRaft), the four "
+                    + "services (each with its live page at http://localhost:<port>/) and a generator of the "
+                    + "course's traffic. Ctrl-C stops everything and removes the run's data.")
+    static final class Cli {
 
-    static DevstackOptions parse(String... args) {
+        @Option(names = "--rate", paramLabel = "N", description = "events per second, per pipeline (default ${DEFAULT-VALUE})")
         int rate = 200;
-        Duration duration = null;
+
+        @Option(names = "--duration", paramLabel = "DURATION",
+                description = "stop after this long, e.g. 90s, 10m, 1h (default: run until Ctrl-C)")
+        String duration;
+
+        @Option(names = "--kafka-port", paramLabel = "PORT",
+                description = "port of the in-process Kafka broker on localhost (default ${DEFAULT-VALUE})")
         int kafkaPort = 9092;
+
+        @Option(names = "--speed", paramLabel = "N", description = "event time runs N times faster than the wall clock "
+                + "until it reaches the present (default ${DEFAULT-VALUE}; 1 for real time)")
         int speed = 10;
+
+        @Option(names = "--devices", paramLabel = "N", description = "IoT devices simulated (default ${DEFAULT-VALUE})")
         int devices = 20;
+
+        @Option(names = "--seed", paramLabel = "N", description = "random seed of the generated traffic (default ${DEFAULT-VALUE})")
         long seed = 42;
-        String bootstrapServers = null;
-        boolean trafficOnly = false;
-        for (int i = 0; i < args.length; i++) {
-            String option = args[i];
-            if (option.equals("--help") || option.equals("-h")) {
-                throw new IllegalArgumentException(USAGE);
-            }
-            if (option.equals("--traffic-only")) {
-                trafficOnly = true;
-                continue;
-            }
-            if (i + 1 >= args.length) {
-                throw new IllegalArgumentException("missing value for " + option + "\n" + USAGE);
-            }
-            String value = args[++i];
-            try {
-                switch (option) {
-                    case "--rate" -> rate = positive(option, Integer.parseInt(value));
-                    case "--duration" -> duration = duration(value);
-                    case "--kafka-port" -> kafkaPort = positive(option, Integer.parseInt(value));
-                    case "--speed" -> speed = positive(option, Integer.parseInt(value));
-                    case "--devices" -> devices = positive(option, Integer.parseInt(value));
-                    case "--seed" -> seed = Long.parseLong(value);
-                    case "--bootstrap-servers" -> bootstrapServers = value;
-                    default -> throw new IllegalArgumentException("unknown option " + option + "\n" + USAGE);
-                }
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("not a number for " + option + ": " + value + "\n" + USAGE);
-            }
+
+        @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+                description = "use this Kafka instead of starting one in-process")
+        String bootstrapServers;
+
+        @Option(names = "--traffic-only", description = "only send traffic to --bootstrap-servers (the services run elsewhere)")
+        boolean trafficOnly;
+    }
+
+    /** The command line, ready to parse ({@link CommandLine#parseArgs}) or print its usage. */
+    static CommandLine commandLine() {
+        return new CommandLine(new Cli());
+    }
+
+    /** Parses {@code args}; throws IllegalArgumentException saying what is wrong. */
+    static DevstackOptions parse(String... args) {
+        CommandLine commandLine = commandLine();
+        try {
+            commandLine.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
         }
-        if (trafficOnly && bootstrapServers == null) {
-            throw new IllegalArgumentException("--traffic-only needs --bootstrap-servers\n" + USAGE);
+        return of(commandLine.getCommand());
+    }
+
+    static DevstackOptions of(Cli c) {
+        if (c.trafficOnly && c.bootstrapServers == null) {
+            throw new IllegalArgumentException("--traffic-only needs --bootstrap-servers");
         }
-        return new DevstackOptions(rate, duration, kafkaPort, speed, devices, seed, bootstrapServers, trafficOnly);
+        Duration duration;
+        try {
+            duration = c.duration == null ? null : duration(c.duration);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--duration: expected a duration like 90s, 10m, 1h: " + c.duration);
+        }
+        return new DevstackOptions(positive("--rate", c.rate), duration, positive("--kafka-port", c.kafkaPort),
+                positive("--speed", c.speed), positive("--devices", c.devices), c.seed, c.bootstrapServers,
+                c.trafficOnly);
     }
 
     private static int positive(String option, int value) {

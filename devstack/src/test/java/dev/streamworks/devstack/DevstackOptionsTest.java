@@ -1,6 +1,7 @@
 package dev.streamworks.devstack;
 
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 import java.time.Duration;
 
@@ -30,11 +31,33 @@ class DevstackOptionsTest {
 
     @Test
     void shouldExplainWhatIsWrong() {
-        assertThatThrownBy(() -> DevstackOptions.parse("--rate", "fast")).hasMessageContaining("not a number for --rate");
+        assertThatThrownBy(() -> DevstackOptions.parse("--rate", "fast")).hasMessageContaining("--rate")
+                .hasMessageContaining("'fast' is not an int");
         assertThatThrownBy(() -> DevstackOptions.parse("--rate", "0")).hasMessageContaining("--rate must be positive");
-        assertThatThrownBy(() -> DevstackOptions.parse("--colour", "red")).hasMessageContaining("unknown option --colour");
-        assertThatThrownBy(() -> DevstackOptions.parse("--rate")).hasMessageContaining("missing value for --rate");
+        assertThatThrownBy(() -> DevstackOptions.parse("--colour", "red")).hasMessageContaining("Unknown options: '--colour'");
+        assertThatThrownBy(() -> DevstackOptions.parse("--rate")).hasMessageContaining("Missing required parameter")
+                .hasMessageContaining("--rate");
         assertThatThrownBy(() -> DevstackOptions.parse("--traffic-only")).hasMessageContaining("needs --bootstrap-servers");
-        assertThatThrownBy(() -> DevstackOptions.parse("--help")).hasMessageContaining("Usage: devstack");
+        assertThatThrownBy(() -> DevstackOptions.parse("--duration", "soon")).hasMessageContaining("expected a duration");
+    }
+
+    @Test
+    void shouldTakeBothSpellingsOfAValue() {
+        assertThat(DevstackOptions.parse("--rate=300", "--kafka-port", "19092"))
+                .isEqualTo(new DevstackOptions(300, null, 19092, 10, 20, 42, null, false));
+    }
+
+    @Test
+    void shouldPrintHelpAndVersionAsRequested() {
+        CommandLine commandLine = DevstackOptions.commandLine();
+        commandLine.parseArgs("--help");
+        assertThat(commandLine.isUsageHelpRequested()).isTrue();
+        assertThat(commandLine.getUsageMessage()).contains("Usage: devstack.sh", "--rate=N", "--kafka-port=PORT",
+                "--speed=N", "--devices=N", "--seed=N", "--duration=DURATION", "--bootstrap-servers=HOST:PORT",
+                "--traffic-only", "--help", "--version", "(default 200)");
+        CommandLine again = DevstackOptions.commandLine();
+        again.parseArgs("--version");
+        assertThat(again.isVersionHelpRequested()).isTrue();
+        assertThat(again.getCommandSpec().version()[0]).startsWith("Streamworks ").doesNotContain("unknown");
     }
 }

@@ -14,7 +14,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The module boundaries of ARCHITECTURE.md, checked on the compiled production classes of every
+ * The module boundaries the README's module table states, checked on the compiled production classes of every
  * module (the devstack is the one module that sees them all): services never import each other,
  * {@code common} imports no service, and {@code domain} packages import neither Spring nor Kafka.
  */

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Bad input of every kind CONTRACTS.md and issue 13 name, made from a good record of each input:
+ * Bad input of every kind docs/ and issue 13 name, made from a good record of each input:
  * values that are not a JSON object, of every size limit, broken fields and broken timestamps.
  * Each is sent with a null key (the key of an input is untrusted). {@link Poison#good} marks the
  * few that are valid input (just under {@code streamworks.max-record-bytes}) and {@link Poison#skipped}
@@ -46,7 +46,7 @@ final class PoisonCorpus {
     /**
      * clickstream reads {@code cdc.users} (cdc-service's table) as a global table and enriches a user
      * whose row it cannot read as {@code unknown}, with a WARN line, instead of dead-lettering the
-     * row as CONTRACTS.md's bad-input rule says: reported, counted as skipped here until decided.
+     * row as the bad-input rule of docs/README.md says: reported, counted as skipped here until decided.
      */
     private static final String LENIENT_TABLE = "cdc.users";
 

@@ -15,7 +15,7 @@ import java.math.BigDecimal;
 import java.time.Duration;
 
 /**
- * Every tunable of the fraud pipeline (prefix {@code streamworks.fraud}; CONTRACTS.md section 4).
+ * Every tunable of the fraud pipeline (prefix {@code streamworks.fraud}; docs/topics.md, fraud-service).
  *
  * @param topics                 input and output topics
  * @param lookback               the rules look at the transactions in (t - lookback, t] of event time

@@ -22,7 +22,7 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 
 /**
- * The fraud state machine (CONTRACTS.md section 4), the course's per-user fraud pipeline:
+ * The fraud state machine (docs/topics.md, fraud-service), the course's per-user fraud pipeline:
  * <pre>
  * transactions (key untrusted) -> validate, event time = transaction_time -> re-key by user_id
  *   -> per user: rules over (t - lookback, t], CLEAR/SUSPECTED episodes (RocksDB key-value store)

@@ -11,7 +11,7 @@ import org.springframework.validation.annotation.Validated;
 import java.time.Duration;
 
 /**
- * Every tunable of the IoT pipeline (prefix {@code streamworks.iot}; CONTRACTS.md section 3).
+ * Every tunable of the IoT pipeline (prefix {@code streamworks.iot}; docs/topics.md, iot-alerts-service).
  *
  * @param topics            input and output topics
  * @param windowSize        tumbling window of the statistics and alerts

@@ -32,7 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * IoT overheat alerts (CONTRACTS.md section 3), the course's device pipeline:
+ * IoT overheat alerts (docs/topics.md, iot-alerts-service), the course's device pipeline:
  * <pre>
  * iot-telemetry (key untrusted) -> validate, event time = event_timestamp -> re-key by device_id
  *   -> per device and tumbling window (the generic window operator): statistics + overheat alerts

@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The ordered, idempotent upsert of one change into one key of the table (CONTRACTS.md section
- * 5). Pure: given what the table holds for the key and the change, it says what the table holds
+ * The ordered, idempotent upsert of one change into one key of the table (docs/topics.md,
+ * cdc-service). Pure: given what the table holds for the key and the change, it says what the table holds
  * next, what the compacted table topic receives and which change feed records follow.
  * <ul>
  *   <li>A change whose position is not after the one last applied to the key, or not after the

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /**
  * Where a change sits in its source database's log, the order in which changes to one row are
- * applied (CONTRACTS.md section 5). Read from the {@code source} block of a Debezium event:
+ * applied (docs/topics.md, cdc-service). Read from the {@code source} block of a Debezium event:
  * PostgreSQL's {@code sequence}/{@code lsn}, MySQL's {@code file}/{@code pos}/{@code row}. Snapshot
  * reads carry the snapshot's position, so all reads of one snapshot share it.
  */

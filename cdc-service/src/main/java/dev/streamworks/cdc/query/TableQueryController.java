@@ -37,7 +37,7 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * Read-only REST over the tables (CONTRACTS.md section 5):
+ * Read-only REST over the tables (docs/topics.md, cdc-service):
  * <ul>
  *   <li>{@code rows/{key}}: answered by the instance that owns the key (forwarded there);</li>
  *   <li>{@code rows?limit=N}: the rows this instance holds, in key order per partition, at most

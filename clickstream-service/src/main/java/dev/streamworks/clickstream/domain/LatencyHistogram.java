@@ -1,65 +1,54 @@
 package dev.streamworks.clickstream.domain;
 
+import org.HdrHistogram.AbstractHistogram;
+import org.HdrHistogram.IntCountsHistogram;
+
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * Latencies of one window in a bounded structure, HdrHistogram-like but of our own: every value
- * is kept to four significant decimal digits, so values below 10 s are exact to the millisecond
- * and larger ones to 1/1000 of their size or better (10 ms between 10 s and 100 s, 100 ms up to
- * 1000 s ...). Buckets are sparse, so the size is bounded by the number of distinct rounded values
- * (at most 9,000 per decade), never by the number of events. Count, sum and maximum are exact.
- * Percentiles use the nearest-rank definition: the smallest recorded value with at least
- * {@code ceil(p * count)} values at or below it.
+ * Latencies of one minute in an HdrHistogram with four significant decimal digits: values below
+ * 32,768 ms are kept exact to the millisecond, larger ones rounded down to within 1/16,384 (under
+ * 0.01 %) of their size; the size is bounded by the range of values (16,384 buckets per doubling),
+ * never by the number of events. Count, sum and maximum are exact. A percentile is the
+ * value of the bucket holding HdrHistogram's rank for it ({@code p * count}, rounded to the
+ * nearest, at least 1), as that bucket's lowest value.
  */
 public final class LatencyHistogram {
 
-    private static final long EXACT_BELOW = 10_000;
+    public static final int SIGNIFICANT_DIGITS = 4;
 
-    private final TreeMap<Long, Long> buckets;
-    private long count;
+    /** Only its bucket arithmetic is used (no counts), so sharing it is safe. */
+    private static final AbstractHistogram SHAPE = new IntCountsHistogram(SIGNIFICANT_DIGITS);
+
+    /** Int counts: a minute never holds 2^31 latencies in one bucket, and it halves the footprint. */
+    private final AbstractHistogram histogram = new IntCountsHistogram(SIGNIFICANT_DIGITS);
     private long sum;
     private long max;
 
-    public LatencyHistogram() {
-        this(new TreeMap<>(), 0, 0, 0);
+    /** Puts a histogram together from bucket counts ({@link #bucketOf} to count) and the exact sum and maximum. */
+    public static LatencyHistogram of(Map<Long, Long> buckets, long sum, long max) {
+        LatencyHistogram restored = new LatencyHistogram();
+        buckets.forEach((bucket, count) -> restored.histogram.recordValueWithCount(bucket, count));
+        restored.sum = sum;
+        restored.max = max;
+        return restored;
     }
 
-    private LatencyHistogram(TreeMap<Long, Long> buckets, long count, long sum, long max) {
-        this.buckets = buckets;
-        this.count = count;
-        this.sum = sum;
-        this.max = max;
-    }
-
-    /** Restores a histogram from its parts (as {@link #buckets()}, {@link #count()} ... give them). */
-    public static LatencyHistogram of(Map<Long, Long> buckets, long count, long sum, long max) {
-        return new LatencyHistogram(new TreeMap<>(buckets), count, sum, max);
-    }
-
-    /** The value a latency is kept as: itself below 10 s, otherwise rounded down to four significant digits. */
+    /** The value a latency is kept as: the lowest value of its HdrHistogram bucket (itself below 32,768 ms). */
     public static long bucketOf(long millis) {
-        if (millis < EXACT_BELOW) {
-            return millis;
-        }
-        long resolution = 1;
-        for (long v = millis; v >= EXACT_BELOW; v /= 10) {
-            resolution *= 10;
-        }
-        return millis - millis % resolution;
+        return SHAPE.lowestEquivalentValue(Math.max(0, millis));
     }
 
     /** Records one latency; a negative one (an event time ahead of the clock) counts as zero. */
     public void record(long millis) {
         long value = Math.max(0, millis);
-        buckets.merge(bucketOf(value), 1L, Long::sum);
-        count++;
+        histogram.recordValue(value);
         sum += value;
         max = Math.max(max, value);
     }
 
     public long count() {
-        return count;
+        return histogram.getTotalCount();
     }
 
     public long sum() {
@@ -71,27 +60,23 @@ public final class LatencyHistogram {
     }
 
     public double mean() {
-        return count == 0 ? 0.0 : (double) sum / count;
+        return count() == 0 ? 0.0 : (double) sum / count();
     }
 
-    /** Bucket value to number of latencies, ascending. */
-    public Map<Long, Long> buckets() {
-        return java.util.Collections.unmodifiableMap(buckets);
-    }
-
-    /** The nearest-rank percentile, {@code 0 < p <= 1}; 0 when nothing was recorded. */
+    /** The percentile {@code 0 < p <= 1} as the lowest value of its bucket; 0 when nothing was recorded. */
     public long percentile(double p) {
-        if (count == 0) {
+        if (count() == 0) {
             return 0;
         }
-        long rank = Math.max(1, (long) Math.ceil(p * count));
-        long seen = 0;
-        for (Map.Entry<Long, Long> bucket : buckets.entrySet()) {
-            seen += bucket.getValue();
-            if (seen >= rank) {
-                return bucket.getKey();
-            }
+        return Math.min(max, histogram.lowestEquivalentValue(histogram.getValueAtPercentile(p * 100.0)));
+    }
+
+    /** How many buckets hold values: the histogram's footprint in the lateness store. */
+    public int bucketsUsed() {
+        int used = 0;
+        for (var ignored : histogram.recordedValues()) {
+            used++;
         }
-        return buckets.lastKey();
+        return used;
     }
 }

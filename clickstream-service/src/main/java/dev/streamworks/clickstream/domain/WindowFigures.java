@@ -10,7 +10,7 @@ package dev.streamworks.clickstream.domain;
  * @param purchases   purchase events among them
  * @param revenue     sum of {@code price * quantity} of the purchases
  * @param amount      sum of {@code price * quantity} of every event that has both fields
- * @param sketch      HyperLogLog registers in approximate mode, {@code null} in exact mode
+ * @param sketch      the users' sketch in approximate mode ({@link DistinctUsers}), {@code null} in exact mode
  */
 public record WindowFigures(long events, long uniqueUsers, long purchases, double revenue, double amount,
                             byte[] sketch) {
@@ -31,10 +31,8 @@ public record WindowFigures(long events, long uniqueUsers, long purchases, doubl
         long users = uniqueUsers;
         byte[] registers = sketch;
         if (approximate) {
-            HyperLogLog hll = sketch == null ? new HyperLogLog() : HyperLogLog.of(sketch);
-            hll.add(userId);
-            registers = hll.registers();
-            users = hll.estimate();
+            registers = DistinctUsers.add(sketch, userId);
+            users = DistinctUsers.estimate(registers);
         } else if (newUser) {
             users++;
         }

@@ -37,8 +37,8 @@ import java.util.TreeMap;
  * goes through this single task (a one-partition topic), so a minute gives one record, not one
  * per partition. Minutes without clicks emit nothing.
  * <p>
- * Each minute's latencies are kept as the buckets of a {@link LatencyHistogram} (bounded, exact to
- * the millisecond below 10 s and to four significant digits above), one logged store entry per
+ * Each minute's latencies are kept as the buckets of a {@link LatencyHistogram} (an HdrHistogram
+ * with four significant digits: exact to the millisecond below 32,768 ms), one logged store entry per
  * bucket ({@link LatenessBuckets}), so a click costs one small read and write and a restart loses
  * nothing; the minute's histogram is put together when it is emitted. A click whose minute was
  * already emitted (it took longer than the emit delay to get here) is counted in the oldest minute
@@ -128,16 +128,14 @@ public final class LatenessProcessor implements Processor<String, LatenessSample
 
     private static LatencyHistogram histogram(Map<Long, LatenessBuckets.Figures> figures) {
         Map<Long, Long> counts = new TreeMap<>();
-        long count = 0;
         long sum = 0;
         long max = 0;
         for (Map.Entry<Long, LatenessBuckets.Figures> bucket : figures.entrySet()) {
             counts.put(bucket.getKey(), bucket.getValue().count());
-            count += bucket.getValue().count();
             sum += bucket.getValue().sum();
             max = Math.max(max, bucket.getValue().max());
         }
-        return LatencyHistogram.of(counts, count, sum, max);
+        return LatencyHistogram.of(counts, sum, max);
     }
 
     /** Emits, once, every minute that ended at least {@code emit-delay} ago (wall clock). */

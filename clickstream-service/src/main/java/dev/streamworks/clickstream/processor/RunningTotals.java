@@ -19,7 +19,7 @@ import java.util.function.Function;
 /**
  * A running table without a window ({@code user-activity}, {@code product-conversion}): per key of
  * the input, one value in a key-value store, updated by every deduplicated click, late or not
- * (CONTRACTS.md section 1: outputs without a window count every valid record), and emitted after
+ * (docs/semantics.md: outputs without a window count every valid record), and emitted after
  * each change with the click's event time as timestamp.
  *
  * @param <A> the running value

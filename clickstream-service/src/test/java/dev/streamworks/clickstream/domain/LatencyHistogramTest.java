@@ -2,12 +2,14 @@ package dev.streamworks.clickstream.domain;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class LatencyHistogramTest {
 
     @Test
-    void shouldGiveNearestRankPercentilesOfAKnownDistribution() {
+    void shouldGivePercentilesOfAKnownDistribution() {
         LatencyHistogram histogram = new LatencyHistogram();
         for (int i = 1000; i >= 1; i--) {
             histogram.record(i);
@@ -23,11 +25,15 @@ class LatencyHistogramTest {
     }
 
     @Test
-    void shouldKeepValuesBelowTenSecondsExactAndLargerOnesToFourSignificantDigits() {
-        assertThat(LatencyHistogram.bucketOf(9_999)).isEqualTo(9_999);
-        assertThat(LatencyHistogram.bucketOf(12_345)).isEqualTo(12_340);
-        assertThat(LatencyHistogram.bucketOf(95_000)).isEqualTo(95_000);
-        assertThat(LatencyHistogram.bucketOf(3_600_123)).isEqualTo(3_600_000);
+    void shouldKeepValuesBelow32768MsExactAndLargerOnesWithinAHundredthOfAPercent() {
+        assertThat(LatencyHistogram.bucketOf(12_345)).isEqualTo(12_345);
+        assertThat(LatencyHistogram.bucketOf(32_767)).isEqualTo(32_767);
+        assertThat(LatencyHistogram.bucketOf(95_001)).isEqualTo(95_000);
+        for (long value : new long[] {32_768, 99_999, 3_600_123, 86_400_000}) {
+            long bucket = LatencyHistogram.bucketOf(value);
+            assertThat(bucket).isLessThanOrEqualTo(value).isGreaterThanOrEqualTo(value - value / 16_384);
+            assertThat(LatencyHistogram.bucketOf(bucket)).as("a bucket is its own bucket").isEqualTo(bucket);
+        }
     }
 
     @Test
@@ -37,9 +43,21 @@ class LatencyHistogramTest {
             histogram.record(10_000 + i * 7);
         }
 
-        // 10 s .. 7,000 s spans three decades, at most 9,000 buckets each
-        assertThat(histogram.buckets().size()).isLessThanOrEqualTo(9_000 * 3);
+        // 10 s .. 7,000 s: ten doublings, at most 16,384 buckets each
+        assertThat(histogram.bucketsUsed()).isLessThanOrEqualTo(16_384 * 10);
         assertThat(histogram.max()).isEqualTo(10_000 + 999_999L * 7);
+    }
+
+    @Test
+    void shouldPutAMinuteTogetherFromItsStoredBuckets() {
+        LatencyHistogram histogram = LatencyHistogram.of(Map.of(100L, 98L, LatencyHistogram.bucketOf(60_123), 2L),
+                100 * 98 + 2 * 60_123, 60_200);
+
+        assertThat(histogram.count()).isEqualTo(100);
+        assertThat(histogram.percentile(0.95)).isEqualTo(100);
+        assertThat(histogram.percentile(0.99)).isEqualTo(LatencyHistogram.bucketOf(60_123));
+        assertThat(histogram.max()).isEqualTo(60_200);
+        assertThat(histogram.mean()).isEqualTo((100 * 98 + 2 * 60_123) / 100.0);
     }
 
     @Test

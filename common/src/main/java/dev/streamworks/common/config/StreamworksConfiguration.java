@@ -7,7 +7,10 @@ import dev.streamworks.common.ops.StreamsMeters;
 import dev.streamworks.common.ops.StreamsState;
 import dev.streamworks.common.ops.StuckDetector;
 import dev.streamworks.common.ops.StreamworksMetrics;
+import dev.streamworks.common.page.LivePage;
 import dev.streamworks.common.query.KeyOwners;
+import dev.streamworks.common.query.ProblemErrorController;
+import dev.streamworks.common.query.QueryApiDocs;
 import dev.streamworks.common.query.QueryErrorHandler;
 import dev.streamworks.common.streams.BoundedRocksDbMemory;
 import dev.streamworks.common.streams.DeadLetterLimit;
@@ -20,7 +23,10 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TaskMetadata;
+import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -245,7 +251,7 @@ public class StreamworksConfiguration {
     }
 
     @Bean
-    ProgressReporter progressReporter(StreamsBuilderFactoryBean factory, StreamsState state,
+    ProgressReporter progressReporter(StreamsBuilderFactoryBean factory, StreamsState state, ServiceDescriptor service,
                                       StreamworksMetrics metrics, StreamworksProperties props, EventTime eventTime,
                                       @Qualifier(KafkaStreamsDefaultConfiguration.DEFAULT_STREAMS_CONFIG_BEAN_NAME)
                                       KafkaStreamsConfiguration streamsConfig,
@@ -253,8 +259,27 @@ public class StreamworksConfiguration {
         String applicationId = applicationId(streamsConfig);
         return new ProgressReporter(applicationId, environment.getProperty("spring.application.name", applicationId),
                 () -> factory.getKafkaStreams() == null ? Map.of() : factory.getKafkaStreams().metrics(),
+                () -> inputOffsets(factory.getKafkaStreams()), service.inputs(), service.outputs(),
                 state, metrics, eventTime::watermarks,
-                props.progress().maxStateRows(), props.progress().fallingBehindRatio());
+                props.progress().maxStateRows(), props.progress().fallingBehindRatio(), props.progress().history());
+    }
+
+    /** The committed and end offsets of the input partitions of this instance's active tasks. */
+    private static Map<TopicPartition, ProgressReporter.PartitionOffsets> inputOffsets(KafkaStreams streams) {
+        if (streams == null) {
+            return Map.of();
+        }
+        Map<TopicPartition, ProgressReporter.PartitionOffsets> offsets = new HashMap<>();
+        for (ThreadMetadata thread : streams.metadataForLocalThreads()) {
+            for (TaskMetadata task : thread.activeTasks()) {
+                task.committedOffsets().forEach((partition, committed) -> {
+                    if (committed >= 0) {
+                        offsets.put(partition, new ProgressReporter.PartitionOffsets(committed, task.endOffsets().getOrDefault(partition, committed)));
+                    }
+                });
+            }
+        }
+        return offsets;
     }
 
     @Bean
@@ -274,6 +299,27 @@ public class StreamworksConfiguration {
     @Bean
     QueryErrorHandler queryErrorHandler() {
         return new QueryErrorHandler();
+    }
+
+    /** Every error of the query API, Spring's own included (a request that reached {@code /error}), as a problem. */
+    @Bean
+    ProblemErrorController problemErrorController(org.springframework.boot.webmvc.error.ErrorAttributes errorAttributes) {
+        return new ProblemErrorController(errorAttributes);
+    }
+
+    /** {@code /v3/api-docs}: the query endpoints with the problems they answer. */
+    @Bean
+    QueryApiDocs queryApiDocs(Environment environment) {
+        String name = environment.getProperty("spring.application.name", "streamworks");
+        return new QueryApiDocs(name + " query API", "Read-only queries over the state of " + name
+                + "; any instance answers any key (forwarded to the instance that owns it). Errors are RFC 7807 "
+                + "problems (application/problem+json).");
+    }
+
+    /** The live page's topology diagram ({@code /} is the page itself, a static resource). */
+    @Bean
+    LivePage livePage(StreamsBuilderFactoryBean factory) {
+        return new LivePage(factory::getTopology);
     }
 
     /** Watches for stuck processing; its Admin client asks for the group's committed offsets. */

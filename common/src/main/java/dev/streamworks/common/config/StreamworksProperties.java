@@ -11,7 +11,7 @@ import org.springframework.validation.annotation.Validated;
 import java.time.Duration;
 
 /**
- * Settings every service shares (prefix {@code streamworks}, CONTRACTS.md sections 1, 6, 7).
+ * Settings every service shares (prefix {@code streamworks}; docs/configuration.md).
  * Pipeline settings live in each service's own properties record.
  *
  * @param instanceId        static group membership ({@code group.instance.id}); unset: dynamic
@@ -29,7 +29,7 @@ import java.time.Duration;
  * @param standbyReplicas   warm copies of each task's state on other instances
  *                          ({@code num.standby.replicas}); unset: Kafka Streams' default (0)
  * @param idleTimeout       an input partition that delivered nothing for this long (wall clock) while its
- *                          consumer lag is 0 stops holding the watermark back (CONTRACTS.md section 1)
+ *                          consumer lag is 0 stops holding the watermark back (docs/semantics.md)
  * @param idleClose         when every input partition of an output is idle, the watermark advances with
  *                          the wall clock, so the last windows of a quiet stream close
  */
@@ -79,10 +79,12 @@ public record StreamworksProperties(
      * @param interval     how often progress is measured (Spark's trigger interval)
      * @param maxStateRows above this many rows in the state stores, the {@code LARGE_STATE} warning
      * @param fallingBehindRatio input rate over processing rate that raises {@code FALLING_BEHIND}
+     * @param history      measurements {@code /actuator/progress/recent} keeps (Spark's {@code recentProgress})
      */
     public record Progress(@DefaultValue("10s") @NotNull Duration interval,
                            @DefaultValue("10000000") @Min(1) long maxStateRows,
-                           @DefaultValue("1.2") double fallingBehindRatio) {
+                           @DefaultValue("1.2") double fallingBehindRatio,
+                           @DefaultValue("100") @Min(1) int history) {
     }
 
     /**
@@ -98,7 +100,7 @@ public record StreamworksProperties(
     public static StreamworksProperties defaults() {
         return new StreamworksProperties(null, Guarantee.EXACTLY_ONCE_V2, DataSize.ofMegabytes(1),
                 Duration.ofHours(1), null, false, new Topics(6, (short) 1, null),
-                new Progress(Duration.ofSeconds(10), 10_000_000L, 1.2), new RocksDb(null, 0.5),
+                new Progress(Duration.ofSeconds(10), 10_000_000L, 1.2, 100), new RocksDb(null, 0.5),
                 Duration.ofMinutes(2), null, Duration.ofSeconds(30), false);
     }
 

@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Follows the Kafka Streams client's state for the probes (CONTRACTS.md section 6). Readiness is
+ * Follows the Kafka Streams client's state for the probes (docs/endpoints.md). Readiness is
  * UP only while {@code RUNNING}, or {@code REBALANCING} once it has run: a rebalance is normal
  * work. Liveness fails only when the client is dead ({@code ERROR}, {@code PENDING_ERROR}, or
  * {@code NOT_RUNNING} without a shutdown asked for), never for a rebalance or a restore.

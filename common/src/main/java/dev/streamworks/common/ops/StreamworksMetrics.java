@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The meters every service exports (CONTRACTS.md section 6): records in, late records, dead
+ * The meters every service exports (docs/endpoints.md): records in, late records, dead
  * letters and the event lateness histogram, plus the figures {@code /actuator/progress} reads.
  * Meters are looked up once and cached: these calls sit on the per-record path.
  */
@@ -103,6 +103,13 @@ public final class StreamworksMetrics implements DeadLetterListener {
 
     public long lateRecords() {
         return lateRecords.get();
+    }
+
+    /** Records routed to the late topic so far, per output that could not count them. */
+    public Map<String, Long> lateByOutput() {
+        Map<String, Long> byOutput = new java.util.TreeMap<>();
+        lateByOutput.forEach((output, counter) -> byOutput.put(output, (long) counter.count()));
+        return byOutput;
     }
 
     public long deadLetters() {

@@ -22,8 +22,7 @@ import java.net.URI;
 
 /**
  * Every error of the query endpoints as an RFC 7807 {@code application/problem+json} body
- * ({@code type}, {@code title}, {@code status}, {@code detail}, {@code instance}; CONTRACTS.md
- * section 6): 404 for a key that is not there, 400 for a bad parameter, 502 naming the owner of a
+ * ({@code type}, {@code title}, {@code status}, {@code detail}, {@code instance}; docs/endpoints.md): 404 for a key that is not there, 400 for a bad parameter, 502 naming the owner of a
  * key that could not be reached, 503 while the stores are not queryable (starting, rebalancing),
  * Spring MVC's own errors (unknown path, wrong method ...) as Spring words them, and 500 for
  * anything else. {@code type} is {@value #TYPE_PREFIX} followed by the kind of problem.

@@ -19,7 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The serde of an input topic. Deserializing validates everything CONTRACTS.md calls bad input
+ * The serde of an input topic. Deserializing validates everything docs/README.md calls bad input
  * (size, JSON, required fields, types, timestamps, negative amounts, event time too far ahead of
  * the wall clock) and throws {@link InvalidEventException} with a message naming the problem, so
  * Kafka Streams' deserialization handler sends the record to the dead-letter topic. Serializing

@@ -26,7 +26,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 
 /**
- * The one JSON mapping of the suite (CONTRACTS.md section 1): snake_case field names, unknown
+ * The one JSON mapping of the suite (docs/README.md): snake_case field names, unknown
  * fields ignored, no silent coercion (a number where a string belongs is a wrong type, a number
  * with a fraction or an exponent where an integer belongs too), duplicate keys rejected, and
  * timestamps read in every accepted form but always written as {@link Instant#toString()}.

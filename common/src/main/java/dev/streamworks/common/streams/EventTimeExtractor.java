@@ -7,7 +7,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.processor.TimestampExtractor;
 
 /**
- * Event time from the payload (CONTRACTS.md section 1), never the Kafka record timestamp. Values
+ * Event time from the payload (docs/semantics.md), never the Kafka record timestamp. Values
  * reach it already validated by {@link dev.streamworks.common.serde.EventSerde}, far-future times
  * included; records that failed validation never get here (they went to the dead-letter topic).
  * <p>

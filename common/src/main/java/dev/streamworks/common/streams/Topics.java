@@ -1,6 +1,6 @@
 package dev.streamworks.common.streams;
 
-/** Names of the topics every service has (CONTRACTS.md section 1). */
+/** Names of the topics every service has (docs/README.md). */
 public final class Topics {
 
     private Topics() {

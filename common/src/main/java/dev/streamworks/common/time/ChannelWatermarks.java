@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * The watermark of one receiving task, from the watermarks of the channels that feed it (Flink's
- * {@code StatusWatermarkValve}; the rule of CONTRACTS.md section 1 and docs/semantics.md):
+ * {@code StatusWatermarkValve}; the rule of docs/semantics.md):
  * <ul>
  *   <li>nothing is known until every expected channel has been heard from;</li>
  *   <li>then the watermark is the minimum over the channels that are not idle;</li>

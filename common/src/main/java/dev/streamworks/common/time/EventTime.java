@@ -20,7 +20,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Event time across repartitions (CONTRACTS.md section 1, EVENT-TIME.md, docs/semantics.md), for
+ * Event time across repartitions (docs/semantics.md), for
  * one topology: every record written to a repartition topic carries its read watermark and its
  * sender's watermark ({@link Stamp}); senders send heartbeats to every partition; each receiving
  * task keeps one watermark per channel and their minimum is its watermark, which the windowed

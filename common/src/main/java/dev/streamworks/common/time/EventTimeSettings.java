@@ -3,7 +3,7 @@ package dev.streamworks.common.time;
 import java.time.Duration;
 
 /**
- * How watermarks move (CONTRACTS.md section 1, row "grace").
+ * How watermarks move (docs/semantics.md, section 1).
  *
  * @param idleTimeout     an input partition that delivered nothing for this long (wall clock) while its
  *                        consumer lag is 0 stops holding the watermark back ({@code streamworks.idle-timeout})

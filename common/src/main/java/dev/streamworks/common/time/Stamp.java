@@ -7,7 +7,7 @@ import java.nio.ByteBuffer;
 
 /**
  * What a record written to a repartition topic carries about event time, in the header
- * {@link #HEADER} (EVENT-TIME.md): the channel it came through, the read watermark that decides
+ * {@link #HEADER} (docs/semantics.md): the channel it came through, the read watermark that decides
  * its lateness, and the sender's watermark that lets the receiver close windows.
  *
  * @param channel   the stage that sent it and that stage's partition ({@link Stage#channel})

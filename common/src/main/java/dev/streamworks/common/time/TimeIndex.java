@@ -18,7 +18,7 @@ import java.util.List;
  * evict), in a logged key-value store ordered by that time: the due entries are one range scan
  * from the beginning, each visited once. State whose lifetime the watermark decides lives in
  * compacted key-value stores cleared by tombstones, never in stores that the broker's clock
- * expires (CONTRACTS.md "history"). The earliest due time is kept in memory, so asking whether
+ * expires (docs/README.md, "state"). The earliest due time is kept in memory, so asking whether
  * anything is due costs nothing per record.
  * <p>
  * Keys: 8 bytes big-endian of the time with the sign bit flipped (byte order is time order),

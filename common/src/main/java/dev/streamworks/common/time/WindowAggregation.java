@@ -33,7 +33,7 @@ import java.util.function.Supplier;
 /**
  * One generic keyed-window operator for every tumbling and hopping output, in the shape of Kafka's
  * own {@code KStreamWindowAggregate} (windows, initializer, aggregator, output mapper), on the
- * event-time rule of CONTRACTS.md section 1 (docs/semantics.md):
+ * event-time rule of docs/semantics.md:
  * <ul>
  *   <li>input: records keyed by the grouping key, after a {@link EventTime#receive receiver} (its
  *       {@link Clock} given to {@link Builder#build});</li>
@@ -46,7 +46,7 @@ import java.util.function.Supplier;
  *       never updated or emitted again, after a restart neither;</li>
  *   <li>closed windows stay queryable until the watermark passes {@code start + retention}, then are
  *       deleted: the changelogs are compacted key-value topics cleared by tombstones, so the
- *       broker's clock never deletes live state (CONTRACTS.md "history").</li>
+ *       broker's clock never deletes live state (docs/README.md, "state").</li>
  * </ul>
  * An optional distinct dimension ({@link Builder#distinct}) tells the aggregator whether a value
  * (a user, say) is new in the window: one entry per (window, key, value) in a second store, one

@@ -4,6 +4,7 @@ import dev.streamworks.common.testing.TestTimes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 
@@ -13,6 +14,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -108,6 +110,70 @@ class ProgressReporterTest {
                 .isEqualTo(1100.0);
         assertThat(registry.get("streamworks.state.memory").tag("store", "device-windows-store").gauge().value())
                 .isEqualTo(3072.0);
+    }
+
+    @Test
+    void shouldReportBatchesDurationsSourcesSinkAndLateRowsOfTheIntervalAsSparkDoes() {
+        Map<TopicPartition, ProgressReporter.PartitionOffsets> offsets = new HashMap<>();
+        ProgressReporter spark = new ProgressReporter("iot-alerts", "iot-alerts-service", () -> kafka, () -> offsets,
+                List.of("iot-telemetry"), List.of("device-stats-5m", "device-alerts"), state, metrics,
+                () -> watermarks, 1_000, 1.2, 3);
+        thread("t1", "commit-total", 40);
+        thread("t2", "commit-total", 2);
+        sent("device-alerts", 7);
+        offsets.put(new TopicPartition("iot-telemetry", 0), new ProgressReporter.PartitionOffsets(100, 130));
+        offsets.put(new TopicPartition("iot-telemetry", 1), new ProgressReporter.PartitionOffsets(50, 50));
+        offsets.put(new TopicPartition("device-stats-repartition", 0), new ProgressReporter.PartitionOffsets(9, 9));
+        metrics.late("device-stats-5m");
+        spark.measure();
+
+        thread("t1", "commit-total", 45);
+        thread("t2", "commit-total", 4);
+        thread("t1", "commit-latency-avg", 12.0);
+        thread("t2", "commit-latency-avg", 8.0);
+        thread("t1", "process-latency-avg", 0.5);
+        thread("t2", "punctuate-latency-avg", Double.NaN);
+        sent("device-alerts", 10);
+        sent("device-stats-5m", 4);
+        sent("iot-alerts.late", 3);
+        offsets.put(new TopicPartition("iot-telemetry", 0), new ProgressReporter.PartitionOffsets(130, 160));
+        offsets.put(new TopicPartition("iot-telemetry", 1), new ProgressReporter.PartitionOffsets(60, 60));
+        lag("main-consumer", 0, 30);
+        metrics.late("device-stats-5m");
+        metrics.late("device-stats-5m");
+        clock.advance(Duration.ofSeconds(10));
+        Progress progress = spark.measure();
+
+        assertThat(progress.batchId()).isEqualTo(49);
+        assertThat(progress.durationMs()).containsExactly(Map.entry("commit", 10.0), Map.entry("process", 0.5),
+                Map.entry("punctuate", 0.0));
+        assertThat(progress.sources()).containsExactly(new Progress.Source("iot-telemetry",
+                Map.of("0", 100L, "1", 50L), Map.of("0", 130L, "1", 60L), Map.of("0", 160L, "1", 60L), 30, 40));
+        assertThat(progress.sink().numOutputRows()).as("output topics only, records of the interval")
+                .containsExactly(Map.entry("device-stats-5m", 4L), Map.entry("device-alerts", 3L));
+        assertThat(progress.numRowsDroppedByWatermark()).isEqualTo(2);
+        assertThat(progress.lateRows()).isEqualTo(3);
+        assertThat(progress.lateRowsByOutput()).containsExactly(Map.entry("device-stats-5m", 3L));
+
+        thread("t1", "commit-total", 1);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(spark.measure().batchId()).as("a replaced thread counts again from 0: never backwards")
+                .isEqualTo(49);
+        clock.advance(Duration.ofSeconds(10));
+        Progress newest = spark.measure();
+        assertThat(spark.recent()).as("the last 3, oldest first").hasSize(3).last().isEqualTo(newest);
+        assertThat(spark.recent().get(0)).isEqualTo(progress);
+    }
+
+    private void thread(String thread, String name, double value) {
+        MetricName metricName = new MetricName(name, "stream-thread-metrics", "", Map.of("thread-id", thread));
+        kafka.put(metricName, metric(metricName, value));
+    }
+
+    private void sent(String topic, double value) {
+        MetricName metricName = new MetricName("record-send-total", "producer-topic-metrics", "",
+                Map.of("client-id", "iot-alerts-1-StreamThread-1-producer", "topic", topic));
+        kafka.put(metricName, metric(metricName, value));
     }
 
     private void lag(String client, int partition, double value) {

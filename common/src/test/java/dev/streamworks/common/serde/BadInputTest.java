@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * Every kind of bad input of CONTRACTS.md section 1, for every input schema, in one table: each
+ * Every kind of bad input of docs/README.md, for every input schema, in one table: each
  * row is a value, and either the message its rejection must carry or {@code null} when it is
  * valid input. The schemas' good records are varied field by field (missing, null, wrong type,
  * non-finite, negative, fractional where an integer belongs, timestamps of every bad kind), and

@@ -45,7 +45,7 @@ class StreamsSettingsTest {
         StreamworksProperties props = new StreamworksProperties("iot-alerts-0",
                 StreamworksProperties.Guarantee.AT_LEAST_ONCE, DataSize.ofMegabytes(3), Duration.ofHours(1),
                 "/var/lib/streamworks", true, new StreamworksProperties.Topics(6, (short) 3, 2),
-                new StreamworksProperties.Progress(Duration.ofSeconds(10), 100, 1.2),
+                new StreamworksProperties.Progress(Duration.ofSeconds(10), 100, 1.2, 100),
                 new StreamworksProperties.RocksDb(DataSize.ofMegabytes(256), 0.25), Duration.ofMinutes(2), 1,
                 Duration.ofSeconds(30), false);
 

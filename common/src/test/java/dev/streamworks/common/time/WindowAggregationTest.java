@@ -39,7 +39,7 @@ import java.util.TreeMap;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The receiver and the window operator as their own topology (EVENT-TIME.md "How to prove it"):
+ * The receiver and the window operator as their own topology (the proof docs/semantics.md asks for):
  * records of six channels, stamped as their senders stamp them, fed in chunks minutes of event
  * time apart in random interleavings, must give identical outputs every time, equal to a plain
  * batch computation of the rule: late iff {@code end + grace <= rwm}; a final window is emitted iff

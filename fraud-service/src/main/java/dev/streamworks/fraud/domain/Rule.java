@@ -1,6 +1,6 @@
 package dev.streamworks.fraud.domain;
 
-/** The fraud rules, in the order {@code reasons} lists them (CONTRACTS.md section 4). */
+/** The fraud rules, in the order {@code reasons} lists them (docs/topics.md, fraud-service). */
 public enum Rule {
     /** More transactions in the lookback than {@code max-transactions}. */
     TOO_MANY_TRANSACTIONS,

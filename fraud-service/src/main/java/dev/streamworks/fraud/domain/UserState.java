@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * One user's fraud state: the transactions still needed by some window, in event-time order,
- * and where the user is in the state machine (CONTRACTS.md section 4).
+ * and where the user is in the state machine (docs/topics.md, fraud-service).
  *
  * @param status            {@link Status#CLEAR} or {@link Status#SUSPECTED}
  * @param reported          the rules already reported in the open episode (empty when clear)

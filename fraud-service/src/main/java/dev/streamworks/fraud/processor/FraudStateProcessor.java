@@ -38,7 +38,7 @@ import java.util.Set;
 
 /**
  * The per-user fraud state machine over one RocksDB key-value store (user id -> {@link UserState}),
- * one read and at most one write per transaction, on the event-time rule of CONTRACTS.md section 1
+ * one read and at most one write per transaction, on the event-time rule of docs/semantics.md
  * (docs/semantics.md section 6):
  * <ul>
  *   <li>Late: a transaction with {@code t < rwm} and {@code rwm - t >= grace}, {@code rwm} the stream
