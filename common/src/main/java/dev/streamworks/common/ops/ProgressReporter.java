@@ -217,7 +217,7 @@ public final class ProgressReporter {
         latest = new Progress(id, runId, name, Instant.ofEpochMilli(now).toString(), numInputRows,
                 round(inputRate), round(processedRate), eventTime(), stores, state.state().name(), lag,
                 late, metrics.deadLetters(), List.copyOf(warnings), batchId, durations,
-                sources(partitions, previous.committed(), kafkaMetrics),
+                sources(partitions, previous.committed()),
                 new Progress.Sink(String.join(",", outputs), outputRows), Math.max(0, late - previous.late()),
                 metrics.lateByOutput());
         recent.addLast(latest);
@@ -236,11 +236,9 @@ public final class ProgressReporter {
         }
     }
 
-    /** Each input topic: the committed offsets of this instance's partitions then and now, and its lag. */
+    /** Each input topic: the committed offsets of this instance's partitions then and now, and its lag (end minus committed). */
     private List<Progress.Source> sources(Map<TopicPartition, PartitionOffsets> partitions,
-                                          Map<TopicPartition, Long> before,
-                                          Map<MetricName, ? extends Metric> kafkaMetrics) {
-        Map<String, Long> lags = ConsumerLag.read(kafkaMetrics);
+                                          Map<TopicPartition, Long> before) {
         List<Progress.Source> sources = new ArrayList<>();
         for (String topic : inputs) {
             Map<String, Long> start = new TreeMap<>(Comparator.comparingInt(Integer::parseInt));
@@ -260,7 +258,7 @@ public final class ProgressReporter {
                 end.put(key, committed);
                 latestOffsets.put(key, entry.getValue().end());
                 rows += Math.max(0, committed - from);
-                lag += lags.getOrDefault(topic + "-" + partition.partition(), 0L);
+                lag += Math.max(0, entry.getValue().end() - committed);
             }
             sources.add(new Progress.Source(topic, start, end, latestOffsets, lag, rows));
         }
