@@ -123,6 +123,7 @@ public final class SparkPeer {
                     .collect(Collectors.joining(",")));
             Map<String, Long> rows = new LinkedHashMap<>();
             Map<String, Long> written = new LinkedHashMap<>();
+            Map<String, Long> batches = new LinkedHashMap<>();
             for (StreamingQuery query : queries) {
                 query.awaitTermination();
                 long in = 0;
@@ -133,8 +134,10 @@ public final class SparkPeer {
                 }
                 rows.put(query.name(), in);
                 written.put(query.name(), out);
+                batches.put(query.name(), (long) query.recentProgress().length);
             }
-            // for the log: the output rows per query (foreachBatch reports none)
+            // for the log: micro-batches and output rows per query (foreachBatch reports no output rows)
+            System.out.println("spark-peer batches " + format(batches));
             System.out.println("spark-peer outputs " + format(written));
             System.out.println("spark-peer drained " + format(rows));
         } catch (Exception e) {
