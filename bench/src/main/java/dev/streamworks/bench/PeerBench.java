@@ -44,6 +44,10 @@ final class PeerBench {
         Bench.waitForIdle(options, console);
 
         List<PeerScenario> scenarios = new ArrayList<>();
+        String id = "spark vs " + String.join("+", pipelines) + " drain " + guarantee + " "
+                + peer.events().stream().map(String::valueOf).collect(Collectors.joining("+"));
+        int total = peer.events().size() * pipelines.size() * options.runs();
+        int done = 0;
         for (int events : peer.events()) {
             BenchOptions sized = options.withEvents(events);
             for (String name : pipelines) {
@@ -55,26 +59,35 @@ final class PeerBench {
                     console.printf(Locale.ROOT, "%n== %s, %,d events, Streamworks (%s) then Spark %s, run %d of %d "
                             + "(load %.2f)%n", name, events, guarantee, sparkVersion, run, options.runs(), load);
                     scenario.runs.add(once(sized, peer, pipeline, guarantee, run, logDir, load, console));
+                    // written after every run, so a bench stopped half-way keeps what it measured
+                    if (++done < total) {
+                        report(options, peer, sparkVersion, scenarios, id, done + " of " + total);
+                    }
                 }
             }
         }
 
-        Report.Machine machine = Bench.machine();
-        String table = Report.peerTable(scenarios, guarantee);
         console.println();
-        console.println(machine.describe());
-        console.println(table);
-        if (options.report() != null && scenarios.stream().anyMatch(s -> !s.paired().isEmpty())) {
-            String id = "spark vs " + String.join("+", pipelines) + " drain " + guarantee + " "
-                    + peer.events().stream().map(String::valueOf).collect(Collectors.joining("+"));
-            String date = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
-            Report.write(options.report(), id, Report.peerSection(id, date, machine, options, peer, sparkVersion,
-                    scenarios));
+        console.println(Bench.machine().describe());
+        console.println(Report.peerTable(scenarios, guarantee));
+        if (report(options, peer, sparkVersion, scenarios, id, null)) {
             console.println("written to " + options.report());
         }
         boolean failed = scenarios.stream().flatMap(s -> s.runs.stream())
                 .anyMatch(r -> r.oursFailure() != null || r.peerFailure() != null);
         return failed ? 1 : 0;
+    }
+
+    /** Writes (or rewrites) the run's BENCHMARKS.md section; {@code partial}: how many runs are in it, null when all. */
+    private static boolean report(BenchOptions options, PeerOptions peer, String sparkVersion,
+                                  List<PeerScenario> scenarios, String id, String partial) throws Exception {
+        if (options.report() == null || scenarios.stream().allMatch(s -> s.paired().isEmpty())) {
+            return false;
+        }
+        String date = ZonedDateTime.now(ZoneOffset.UTC).format(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'"));
+        Report.write(options.report(), id, Report.peerSection(id, date, Bench.machine(), options, peer, sparkVersion,
+                scenarios, partial));
+        return true;
     }
 
     /** One run: one broker, one backlog, the service then Spark; a side that fails does not stop the other. */

@@ -207,12 +207,16 @@ final class Report {
         return t.toString();
     }
 
-    /** The BENCHMARKS.md section of a side-by-side run. */
+    /** The BENCHMARKS.md section of a side-by-side run; {@code partial}: "k of n" runs when written half-way, else null. */
     static String peerSection(String id, String date, Machine machine, BenchOptions options, PeerOptions peer,
-                              String sparkVersion, List<PeerScenario> scenarios) {
+                              String sparkVersion, List<PeerScenario> scenarios, String partial) {
         StringBuilder md = new StringBuilder();
         md.append("<!-- bench:begin ").append(id).append(" -->\n");
         md.append("### ").append(id).append(" (").append(date).append(")\n\n");
+        if (partial != null) {
+            md.append("**Incomplete:** written after run ").append(partial)
+                    .append("; the bench stopped before the rest.\n\n");
+        }
         md.append("Command: `").append(peer.commandLine(options)).append("`\n\n");
         md.append("Machine: ").append(machine.describe()).append(". Broker, generator, service and Spark share it. ")
                 .append("Each run loads one backlog into ")

@@ -124,7 +124,7 @@ class ReportTest {
         BenchOptions o = BenchOptions.parse(split.rest(), Path.of("/repo"));
 
         String md = Report.peerSection("spark vs clickstream drain exactly_once_v2 1000000", "2026-12-07 17:00 UTC",
-                MACHINE, o, split.peer(), "4.1.1", List.of(full));
+                MACHINE, o, split.peer(), "4.1.1", List.of(full), null);
 
         assertThat(md).startsWith("<!-- bench:begin spark vs clickstream drain exactly_once_v2 1000000 -->\n")
                 .endsWith("<!-- bench:end spark vs clickstream drain exactly_once_v2 1000000 -->\n")
@@ -137,6 +137,10 @@ class ReportTest {
                         + "the drain did not complete in time\n")
                 .doesNotContain("\nlog");
         assertThat(Report.peerTarget(full)).isEqualTo("–");
+        assertThat(md).doesNotContain("Incomplete");
+        assertThat(Report.peerSection("x", "2026-12-07 17:00 UTC", MACHINE, o, split.peer(), "4.1.1", List.of(full),
+                "1 of 3")).contains("### x (2026-12-07 17:00 UTC)\n\n**Incomplete:** written after run 1 of 3; "
+                + "the bench stopped before the rest.\n\nCommand:");
     }
 
     @Test
