@@ -33,11 +33,15 @@ public final class Bench {
         PrintStream console = System.out;
         Path repository = Path.of(System.getProperty("bench.repository", ".")).toAbsolutePath().normalize();
         BenchOptions options;
+        PeerOptions peer;
         CommandLine commandLine = BenchOptions.cli();
         try {
-            commandLine.parseArgs(args);
+            PeerOptions.Split split = PeerOptions.split(args);
+            peer = split.peer();
+            commandLine.parseArgs(split.rest());
             if (commandLine.isUsageHelpRequested()) {
                 commandLine.usage(console);
+                console.print(PeerOptions.USAGE);
                 return;
             }
             if (commandLine.isVersionHelpRequested()) {
@@ -48,6 +52,7 @@ public final class Bench {
         } catch (CommandLine.ParameterException | IllegalArgumentException e) {
             System.err.println("bench: " + e.getMessage());
             commandLine.usage(System.err);
+            System.err.print(PeerOptions.USAGE);
             System.exit(2);
             return;
         }
@@ -55,7 +60,7 @@ public final class Bench {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> ProcessHandle.current().descendants()
                 .forEach(ProcessHandle::destroy), "bench-stop-services"));
         try {
-            System.exit(run(options, console));
+            System.exit(peer == null ? run(options, console) : PeerBench.run(options, peer, console));
         } catch (Exception e) {
             e.printStackTrace();
             System.exit(1);
@@ -159,7 +164,7 @@ public final class Bench {
     }
 
     /** Builds the service's jar if it is missing; returns why it cannot be used, or null. */
-    private static String ensureJar(Path repository, Pipeline pipeline, PrintStream console) throws Exception {
+    static String ensureJar(Path repository, Pipeline pipeline, PrintStream console) throws Exception {
         Path jar = pipeline.jar(repository);
         if (Files.exists(jar)) {
             return null;
@@ -175,7 +180,7 @@ public final class Bench {
     }
 
     /** Waits (polling every 30 s, at most --wait-idle) for the 1-minute load average to fall below --idle-load. */
-    private static void waitForIdle(BenchOptions options, PrintStream console) throws InterruptedException {
+    static void waitForIdle(BenchOptions options, PrintStream console) throws InterruptedException {
         long deadline = System.nanoTime() + options.waitIdle().toNanos();
         double load = ProcStats.loadAverage();
         while (load >= options.idleLoad() && System.nanoTime() < deadline) {

@@ -153,6 +153,13 @@ public record BenchOptions(List<String> pipelines, List<String> modes, List<Stri
                 c.drainTimeout == null ? d.drainTimeout : duration("drain-timeout", c.drainTimeout, false), c.page);
     }
 
+    /** These options with another backlog size (a side-by-side run measures several). */
+    public BenchOptions withEvents(int events) {
+        return new BenchOptions(pipelines, modes, guarantees, events, runs, rate, warmup, duration, backlogSpan,
+                partitions, bootstrapServers, report, waitIdle, idleLoad, profile, jvmOptions, serviceArgs, repository,
+                drainTimeout, page);
+    }
+
     /** How long a drain may take before it fails. */
     public Duration drainTimeoutOrDefault() {
         return drainTimeout != null ? drainTimeout : Duration.ofSeconds(Math.max(180, events / 2000));

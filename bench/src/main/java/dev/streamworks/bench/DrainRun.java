@@ -45,94 +45,108 @@ final class DrainRun {
                              Path profile, PrintStream console) throws Exception {
         double load = ProcStats.loadAverage();
         try (Broker broker = Broker.start(options.bootstrapServers(), pipeline)) {
-            broker.createTopic(pipeline.inputTopic(), options.partitions());
-            BenchTraffic traffic = pipeline.traffic().apply(System.nanoTime() ^ run);
-            Load.preload(broker.bootstrapServers(), pipeline.inputTopic(), traffic, options.events(),
-                    options.backlogSpan(), console);
-            double plain = Load.plainConsumerRate(broker.bootstrapServers(), pipeline.inputTopic(), options.events());
-            console.printf("plain consumer: %,.0f events/s%n", plain);
+            double plain = preload(options, pipeline, run, broker, console);
+            return service(options, pipeline, guarantee, run, logDir, profile, console, broker, plain, load);
+        }
+    }
 
-            Path stateDir = Files.createTempDirectory("bench-state-");
-            Path log = logDir.resolve(pipeline.name() + "-drain-" + guarantee + "-" + run + ".log");
-            try (ServiceProcess service = ServiceProcess.start(pipeline.jar(options.repository()),
-                    broker.bootstrapServers(), guarantee, stateDir, Bench.jvmOptions(options, profile),
-                    pipeline.args(options.serviceArgs()), log)) {
-                long n = options.events();
-                long deadline = System.nanoTime() + options.drainTimeoutOrDefault().toNanos();
-                Load.ProgressBar bar = new Load.ProgressBar(console, "draining " + pipeline.name(), n);
-                // phase 1: until the service has processed its first record. Only here is the service's
-                // /actuator/prometheus polled often: a scrape costs the service CPU, so the drain itself is
-                // watched from the broker's side (committed offsets), which costs the service nothing.
-                long first = -1;
-                double cpuAtFirst = 0;
-                long beforeFirst = System.nanoTime();
-                double cpuBefore = service.proc().cpuSeconds();
-                while (first < 0) {
-                    check(service, deadline, log, "no record processed");
-                    long now = System.nanoTime();
-                    double cpuNow = service.proc().cpuSeconds();
-                    long processed = service.processedRecordsOrMinusOne();
-                    if (processed <= 0) {
-                        // nothing processed yet (or not answering yet): the drain starts after this poll
-                        beforeFirst = now;
-                        cpuBefore = cpuNow;
-                        Thread.sleep(POLL.toMillis());
-                    } else {
-                        first = beforeFirst;
-                        cpuAtFirst = cpuBefore;
-                    }
+    /** Creates the input topic, loads the backlog and reads it with the plain consumer; returns its events/s. */
+    static double preload(BenchOptions options, Pipeline pipeline, int run, Broker broker, PrintStream console)
+            throws Exception {
+        broker.createTopic(pipeline.inputTopic(), options.partitions());
+        BenchTraffic traffic = pipeline.traffic().apply(System.nanoTime() ^ run);
+        Load.preload(broker.bootstrapServers(), pipeline.inputTopic(), traffic, options.events(),
+                options.backlogSpan(), console);
+        double plain = Load.plainConsumerRate(broker.bootstrapServers(), pipeline.inputTopic(), options.events());
+        console.printf("plain consumer: %,.0f events/s%n", plain);
+        return plain;
+    }
+
+    /** The service drains the backlog {@link #preload} left on {@code broker}. */
+    static Results.Drain service(BenchOptions options, Pipeline pipeline, String guarantee, int run, Path logDir,
+                                 Path profile, PrintStream console, Broker broker, double plain, double load)
+            throws Exception {
+        Path stateDir = Files.createTempDirectory("bench-state-");
+        Path log = logDir.resolve(pipeline.name() + "-drain-" + guarantee + "-" + run + ".log");
+        try (ServiceProcess service = ServiceProcess.start(pipeline.jar(options.repository()),
+                broker.bootstrapServers(), guarantee, stateDir, Bench.jvmOptions(options, profile),
+                pipeline.args(options.serviceArgs()), log)) {
+            long n = options.events();
+            long deadline = System.nanoTime() + options.drainTimeoutOrDefault().toNanos();
+            Load.ProgressBar bar = new Load.ProgressBar(console, "draining " + pipeline.name(), n);
+            // phase 1: until the service has processed its first record. Only here is the service's
+            // /actuator/prometheus polled often: a scrape costs the service CPU, so the drain itself is
+            // watched from the broker's side (committed offsets), which costs the service nothing.
+            long first = -1;
+            double cpuAtFirst = 0;
+            long beforeFirst = System.nanoTime();
+            double cpuBefore = service.proc().cpuSeconds();
+            while (first < 0) {
+                check(service, deadline, log, "no record processed");
+                long now = System.nanoTime();
+                double cpuNow = service.proc().cpuSeconds();
+                long processed = service.processedRecordsOrMinusOne();
+                if (processed <= 0) {
+                    // nothing processed yet (or not answering yet): the drain starts after this poll
+                    beforeFirst = now;
+                    cpuBefore = cpuNow;
+                    Thread.sleep(POLL.toMillis());
+                } else {
+                    first = beforeFirst;
+                    cpuAtFirst = cpuBefore;
                 }
-                bar.restart();
-                // with --page, a live page is open on the service for the whole drain
-                PagePoller page = options.page() ? PagePoller.open(service) : null;
-                // phase 2: until the group's offsets are committed at the end of every partition it reads
-                long end = -1;
-                double cpuAtEnd = 0;
-                while (end < 0) {
-                    check(service, deadline, log, "the drain did not complete");
-                    Broker.Behind behind = broker.uncommitted(pipeline.applicationId(), pipeline.inputTopic());
-                    if (behind.total() == 0) {
-                        end = System.nanoTime();
-                        cpuAtEnd = service.proc().cpuSeconds();
-                    } else {
-                        bar.update(n - Math.min(n, behind.input()));
-                        Thread.sleep(POLL.toMillis());
-                    }
-                }
-                bar.done(n);
-                if (page != null) {
-                    page.close();
-                    PagePoller.report(console, page, PagePoller.cpuMsPerProgressAnswer(service, 500),
-                            cpuAtEnd - cpuAtFirst, (end - first) / 1e9);
-                }
-                long processed = service.processedRecords();
-                if (processed != n) {
-                    throw new IllegalStateException("offsets are committed but the service counted " + processed
-                            + " records (records in + dead letters) of " + n);
-                }
-                ProcStats.Memory memory = service.proc().memory();
-                Broker.Writes writes = broker.writesPerEvent(pipeline.applicationId(), pipeline.inputTopic(), n);
-                console.printf(Locale.ROOT, "records written per event: %.1f (repartition %.1f, changelog %.1f, "
-                        + "outputs, late and DLQ %.1f)%n", writes.total(), writes.repartition(), writes.changelog(),
-                        writes.other());
-                StringBuilder late = new StringBuilder();
-                SortedMap<String, Long> lateByOutput = service.lateRecordsByOutput();
-                long lateRecords = lateByOutput.values().stream().mapToLong(Long::longValue).sum();
-                lateByOutput.forEach((output, count) -> {
-                    if (count > 0) {
-                        late.append(String.format(Locale.ROOT, "%s%s %,d", late.isEmpty() ? "" : ", ", output, count));
-                    }
-                });
-                console.println("late records (per output that could not count them): "
-                        + (late.isEmpty() ? "none" : late));
-                double seconds = (end - first) / 1e9;
-                return new Results.Drain(n / seconds, plain, (cpuAtEnd - cpuAtFirst) / (n / 1e6),
-                        memory.peakRssBytes() / 1048576.0, writes.total(), lateRecords,
-                        (first - service.launchedNanos()) / 1e9, seconds, load,
-                        Instant.now().minusNanos(System.nanoTime() - first), Instant.now().minusNanos(System.nanoTime() - end));
-            } finally {
-                ServiceProcess.deleteTree(stateDir);
             }
+            bar.restart();
+            // with --page, a live page is open on the service for the whole drain
+            PagePoller page = options.page() ? PagePoller.open(service) : null;
+            // phase 2: until the group's offsets are committed at the end of every partition it reads
+            long end = -1;
+            double cpuAtEnd = 0;
+            while (end < 0) {
+                check(service, deadline, log, "the drain did not complete");
+                Broker.Behind behind = broker.uncommitted(pipeline.applicationId(), pipeline.inputTopic());
+                if (behind.total() == 0) {
+                    end = System.nanoTime();
+                    cpuAtEnd = service.proc().cpuSeconds();
+                } else {
+                    bar.update(n - Math.min(n, behind.input()));
+                    Thread.sleep(POLL.toMillis());
+                }
+            }
+            bar.done(n);
+            if (page != null) {
+                page.close();
+                PagePoller.report(console, page, PagePoller.cpuMsPerProgressAnswer(service, 500),
+                        cpuAtEnd - cpuAtFirst, (end - first) / 1e9);
+            }
+            long processed = service.processedRecords();
+            if (processed != n) {
+                throw new IllegalStateException("offsets are committed but the service counted " + processed
+                        + " records (records in + dead letters) of " + n);
+            }
+            ProcStats.Memory memory = service.proc().memory();
+            Broker.Writes writes = broker.writesPerEvent(pipeline.applicationId(), pipeline.inputTopic(), n);
+            console.printf(Locale.ROOT, "records written per event: %.1f (repartition %.1f, changelog %.1f, "
+                    + "outputs, late and DLQ %.1f)%n", writes.total(), writes.repartition(), writes.changelog(),
+                    writes.other());
+            StringBuilder late = new StringBuilder();
+            SortedMap<String, Long> lateByOutput = service.lateRecordsByOutput();
+            long lateRecords = lateByOutput.values().stream().mapToLong(Long::longValue).sum();
+            lateByOutput.forEach((output, count) -> {
+                if (count > 0) {
+                    late.append(String.format(Locale.ROOT, "%s%s %,d", late.isEmpty() ? "" : ", ", output, count));
+                }
+            });
+            console.println("late records (per output that could not count them): "
+                    + (late.isEmpty() ? "none" : late));
+            double seconds = (end - first) / 1e9;
+            return new Results.Drain(n / seconds, plain, (cpuAtEnd - cpuAtFirst) / (n / 1e6),
+                    memory.peakRssBytes() / 1048576.0, writes.total(), lateRecords,
+                    (first - service.launchedNanos()) / 1e9, seconds, load,
+                    Instant.now().minusNanos(System.nanoTime() - first), Instant.now().minusNanos(System.nanoTime() - end),
+                    cpuAtEnd);
+        } finally {
+            ServiceProcess.deleteTree(stateDir);
         }
     }
 }

@@ -16,6 +16,8 @@ final class Report {
     static final Map<String, Double> DRAIN_RATIO_TARGET = Map.of("iot", 0.5, "clickstream", 0.35,
             "clicks-per-product", 0.35);
     static final double P99_TARGET_MS = 150;
+    /** Issue 14: each pipeline drains a backlog at least this many times as fast as Spark, both from process launch. */
+    static final double PEER_SPEEDUP_TARGET = 1.5;
     static final double RSS_TARGET_MB = 600;
 
     /** The machine and versions, for the record. */
@@ -145,6 +147,106 @@ final class Report {
                 md.append("JFR profile of ").append(s.pipeline).append(' ').append(s.mode).append(' ')
                         .append(s.guarantee).append(" (service process, measured interval only):\n\n```\n")
                         .append(s.profile).append("```\n\n");
+            }
+        }
+        md.append("<!-- bench:end ").append(id).append(" -->\n");
+        return md.toString();
+    }
+
+    static String peerTarget(PeerScenario s) {
+        if (s.paired().isEmpty()) {
+            return "–";
+        }
+        double speedup = summary(s.paired(), PeerScenario.Run::speedup).median();
+        return String.format(Locale.ROOT, "%s (≥ %.1fx)", speedup >= PEER_SPEEDUP_TARGET ? "met" : "MISSED",
+                PEER_SPEEDUP_TARGET);
+    }
+
+    private static <T> String cell(List<T> runs, ToDoubleFunction<T> figure, String pattern) {
+        return runs.isEmpty() ? "failed" : summary(runs, figure).format(pattern);
+    }
+
+    /**
+     * Streamworks and the peer side by side (Markdown; the console prints it too): both timed from
+     * process launch to drained, so start-up counts on both sides.
+     */
+    static String peerTable(List<PeerScenario> scenarios, String guarantee) {
+        StringBuilder t = new StringBuilder();
+        t.append(String.format(Locale.ROOT, "Drain of the same backlog, Streamworks (%s) and Spark, each timed from "
+                + "process launch to drained: median (min–max) over runs%n%n", guarantee));
+        t.append("| pipeline | events | runs | Streamworks s | Spark s | Streamworks events/s | Spark events/s "
+                + "| speed-up (Spark s ÷ Streamworks s) | Streamworks launch → first record s "
+                + "| Spark launch → queries started s | Streamworks CPU s | Spark CPU s | Streamworks peak RSS MB "
+                + "| Spark peak RSS MB | Streamworks late records | target |\n");
+        t.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (PeerScenario s : scenarios) {
+            if (s.runs.isEmpty()) {
+                continue;
+            }
+            List<Results.Drain> ours = s.ours();
+            List<Results.PeerDrain> peer = s.peers();
+            double n = s.events;
+            t.append("| ").append(s.pipeline)
+                    .append(" | ").append(String.format(Locale.ROOT, "%,d", s.events))
+                    .append(" | ").append(s.runs.size())
+                    .append(" | ").append(cell(ours, Results.Drain::launchToDrainedSec, "%.1f"))
+                    .append(" | ").append(cell(peer, Results.PeerDrain::launchToDrainedSec, "%.1f"))
+                    .append(" | ").append(cell(ours, d -> n / d.launchToDrainedSec(), "%,.0f"))
+                    .append(" | ").append(cell(peer, d -> n / d.launchToDrainedSec(), "%,.0f"))
+                    .append(" | ").append(s.paired().isEmpty() ? "–"
+                            : summary(s.paired(), PeerScenario.Run::speedup).format("%.2fx"))
+                    .append(" | ").append(cell(ours, Results.Drain::startToRunningSec, "%.1f"))
+                    .append(" | ").append(cell(peer, Results.PeerDrain::launchToStartedSec, "%.1f"))
+                    .append(" | ").append(cell(ours, Results.Drain::cpuSecondsFromLaunch, "%.0f"))
+                    .append(" | ").append(cell(peer, Results.PeerDrain::cpuSeconds, "%.0f"))
+                    .append(" | ").append(cell(ours, Results.Drain::peakRssMb, "%.0f"))
+                    .append(" | ").append(cell(peer, Results.PeerDrain::peakRssMb, "%.0f"))
+                    .append(" | ").append(cell(ours, d -> (double) d.lateRecords(), "%,.0f"))
+                    .append(" | ").append(peerTarget(s)).append(" |\n");
+        }
+        return t.toString();
+    }
+
+    /** The BENCHMARKS.md section of a side-by-side run; {@code partial}: "k of n" runs when written half-way, else null. */
+    static String peerSection(String id, String date, Machine machine, BenchOptions options, PeerOptions peer,
+                              String sparkVersion, List<PeerScenario> scenarios, String partial) {
+        StringBuilder md = new StringBuilder();
+        md.append("<!-- bench:begin ").append(id).append(" -->\n");
+        md.append("### ").append(id).append(" (").append(date).append(")\n\n");
+        if (partial != null) {
+            md.append("**Incomplete:** written after run ").append(partial)
+                    .append("; the bench stopped before the rest.\n\n");
+        }
+        md.append("Command: `").append(peer.commandLine(options)).append("`\n\n");
+        md.append("Machine: ").append(machine.describe()).append(". Broker, generator, service and Spark share it. ")
+                .append("Each run loads one backlog into ")
+                .append(options.bootstrapServers() == null ? "a fresh in-process KRaft broker"
+                        : "broker " + options.bootstrapServers())
+                .append("; the service drains it in its own JVM")
+                .append(options.jvmOptions().isEmpty() ? " with default JVM options" :
+                        " with `" + String.join(" ", options.jvmOptions()) + "`")
+                .append(" and is stopped; then Spark drains the same topic in its own JVM (")
+                .append(peer.describe(sparkVersion)).append(", the JVM options Spark needs on Java 17")
+                .append(options.jvmOptions().isEmpty() ? "" : " plus the same ones")
+                .append(").\n\n");
+        md.append("1-minute load average at the start of each run (service; Spark): ");
+        md.append(scenarios.stream().filter(s -> !s.runs.isEmpty()).map(s -> s.pipeline + " "
+                + String.format(Locale.ROOT, "%,d", s.events) + ": " + s.runs.stream().map(r -> String.format(
+                Locale.ROOT, "%.2f; %s", r.loadAtStart(), r.peer() == null ? "–"
+                        : String.format(Locale.ROOT, "%.2f", r.peer().loadAtStart())))
+                .collect(Collectors.joining(", "))).collect(Collectors.joining("; "))).append(".\n\n");
+        md.append(peerTable(scenarios, options.guarantees().get(0))).append('\n');
+        for (PeerScenario s : scenarios) {
+            for (int i = 0; i < s.runs.size(); i++) {
+                PeerScenario.Run r = s.runs.get(i);
+                for (String failure : new String[] {r.oursFailure() == null ? null : "Streamworks: " + r.oursFailure(),
+                        r.peerFailure() == null ? null : "Spark: " + r.peerFailure()}) {
+                    if (failure != null) {
+                        md.append("- ").append(s.pipeline).append(String.format(Locale.ROOT, " %,d", s.events))
+                                .append(", run ").append(i + 1).append(" failed: ")
+                                .append(failure.lines().findFirst().orElse(failure)).append('\n');
+                    }
+                }
             }
         }
         md.append("<!-- bench:end ").append(id).append(" -->\n");

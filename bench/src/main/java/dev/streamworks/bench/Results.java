@@ -18,14 +18,34 @@ final class Results {
      * @param lateRecords         records routed to the late topic, summed over the windowed outputs
      * @param startToRunningSec   JVM launch to the first record processed (an upper bound on launch to RUNNING)
      * @param loadAtStart         1-minute load average when the run started
+     * @param cpuSecondsFromLaunch the service's CPU seconds from JVM launch to the output complete
      */
     record Drain(double eventsPerSecond, double plainPerSecond, double cpuSecondsPerMillion, double peakRssMb,
                  double writesPerEvent, long lateRecords, double startToRunningSec, double drainSeconds, double loadAtStart,
-                 java.time.Instant from, java.time.Instant until) {
+                 java.time.Instant from, java.time.Instant until, double cpuSecondsFromLaunch) {
 
         double ratio() {
             return eventsPerSecond / plainPerSecond;
         }
+
+        /** JVM launch to the output complete: start-up counted, as for the peer. */
+        double launchToDrainedSec() {
+            return startToRunningSec + drainSeconds;
+        }
+    }
+
+    /**
+     * One drain of the same backlog by the peer (Spark), in its own JVM.
+     *
+     * @param launchToDrainedSec  process launch to every query terminated (AvailableNow: the backlog is processed)
+     * @param launchToStartedSec  process launch to every query started (session built, before any batch ran)
+     * @param cpuSeconds          the process's CPU seconds (user + system) from launch to drained
+     * @param peakRssMb           its peak resident set (VmHWM) when drained
+     * @param inputRows           input rows each query read, by query name
+     * @param loadAtStart         1-minute load average when the peer was launched
+     */
+    record PeerDrain(double launchToDrainedSec, double launchToStartedSec, double cpuSeconds, double peakRssMb,
+                     java.util.Map<String, Long> inputRows, double loadAtStart) {
     }
 
     /**

@@ -14,7 +14,7 @@ class ReportTest {
     private static final Instant T = Instant.parse("2025-12-09T13:00:00Z");
 
     private static Results.Drain drain(double rate, double plain, double load) {
-        return new Results.Drain(rate, plain, 20.0, 400, 12.0, 0, 9.5, 1_000_000 / rate, load, T, T);
+        return new Results.Drain(rate, plain, 20.0, 400, 12.0, 0, 9.5, 1_000_000 / rate, load, T, T, 30.0);
     }
 
     private static Results.Latency latency(double p99, double rss) {
@@ -83,6 +83,64 @@ class ReportTest {
                 .contains("- run 2: java.lang.IllegalStateException: drain did not complete\n")
                 .doesNotContain("stack")
                 .contains("```\n1,000 execution samples\n```");
+    }
+
+    private static Results.PeerDrain spark(double seconds, double load) {
+        return new Results.PeerDrain(seconds, 8.0, 90.0, 1500, java.util.Map.of("clicks-per-product-5m", 1_000_000L), load);
+    }
+
+    private static Results.Drain ours(double launchToDrained) {
+        // 10 s of start-up, the rest draining
+        return new Results.Drain(1_000_000 / (launchToDrained - 10), 3_000_000, 25.0, 900, 5.0, 3, 10.0,
+                launchToDrained - 10, 0.5, T, T, 40.0);
+    }
+
+    @Test
+    void thePeerTableSetsBothSidesFromLaunchSideBySideWithTheirRatio() {
+        PeerScenario clicks = new PeerScenario("clicks-per-product", 1_000_000);
+        clicks.runs.add(new PeerScenario.Run(ours(20), null, spark(40, 0.7), null, 0.5));
+        clicks.runs.add(new PeerScenario.Run(ours(25), null, spark(25, 0.8), null, 0.6));
+        clicks.runs.add(new PeerScenario.Run(ours(50), null, spark(30, 0.9), null, 0.7));
+
+        String table = Report.peerTable(List.of(clicks), "exactly_once_v2");
+
+        assertThat(table).contains("Streamworks (exactly_once_v2) and Spark, each timed from process launch to drained")
+                .contains("| clicks-per-product | 1,000,000 | 3 | 25.0 (20.0–50.0) | 30.0 (25.0–40.0) "
+                        + "| 40,000 (20,000–50,000) | 33,333 (25,000–40,000) | 1.00x (0.60x–2.00x) | 10.0 (10.0–10.0) "
+                        + "| 8.0 (8.0–8.0) | 40 (40–40) | 90 (90–90) | 900 (900–900) | 1500 (1500–1500) | 3 (3–3) "
+                        + "| MISSED (≥ 1.5x) |");
+        assertThat(Report.peerTarget(clicks)).isEqualTo("MISSED (≥ 1.5x)");
+        PeerScenario fast = new PeerScenario("iot", 1_000_000);
+        fast.runs.add(new PeerScenario.Run(ours(20), null, spark(30, 0.7), null, 0.5));
+        assertThat(Report.peerTarget(fast)).isEqualTo("met (≥ 1.5x)");
+    }
+
+    @Test
+    void aSideThatFailedIsShownAsSuchAndHasNoRatio() {
+        PeerScenario full = new PeerScenario("clickstream", 1_000_000);
+        full.runs.add(new PeerScenario.Run(null, "java.lang.IllegalStateException: the drain did not complete in time\nlog",
+                spark(124, 1.1), null, 1.0));
+        PeerOptions.Split split = PeerOptions.split(new String[] {"--peer=spark", "--pipelines=clickstream", "--runs=1"});
+        BenchOptions o = BenchOptions.parse(split.rest(), Path.of("/repo"));
+
+        String md = Report.peerSection("spark vs clickstream drain exactly_once_v2 1000000", "2026-12-07 17:00 UTC",
+                MACHINE, o, split.peer(), "4.1.1", List.of(full), null);
+
+        assertThat(md).startsWith("<!-- bench:begin spark vs clickstream drain exactly_once_v2 1000000 -->\n")
+                .endsWith("<!-- bench:end spark vs clickstream drain exactly_once_v2 1000000 -->\n")
+                .contains("Command: `./bench.sh --pipelines=clickstream --modes=drain --guarantees=exactly_once_v2 "
+                        + "--events=1000000 --backlog-span=1h --runs=1 --peer=spark`")
+                .contains("Spark 4.1.1, `local[2]`, `Trigger.AvailableNow`, `spark.sql.shuffle.partitions=6`")
+                .contains("clickstream 1,000,000: 1.00; 1.10")
+                .contains("| clickstream | 1,000,000 | 1 | failed | 124.0 | failed | 8,065 | – |")
+                .contains("- clickstream 1,000,000, run 1 failed: Streamworks: java.lang.IllegalStateException: "
+                        + "the drain did not complete in time\n")
+                .doesNotContain("\nlog");
+        assertThat(Report.peerTarget(full)).isEqualTo("–");
+        assertThat(md).doesNotContain("Incomplete");
+        assertThat(Report.peerSection("x", "2026-12-07 17:00 UTC", MACHINE, o, split.peer(), "4.1.1", List.of(full),
+                "1 of 3")).contains("### x (2026-12-07 17:00 UTC)\n\n**Incomplete:** written after run 1 of 3; "
+                + "the bench stopped before the rest.\n\nCommand:");
     }
 
     @Test
