@@ -158,6 +158,8 @@ public final class Bench {
     static List<String> jvmOptions(BenchOptions options, Path profile) {
         List<String> jvm = new ArrayList<>(options.jvmOptions());
         if (profile != null) {
+            // deep stacks: Kafka Streams' processor chains are dozens of frames deep
+            jvm.add("-XX:FlightRecorderOptions=stackdepth=128");
             jvm.add("-XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + profile);
         }
         return jvm;

@@ -9,17 +9,31 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
+import java.util.function.IntPredicate;
+
 /**
  * The last processor before a repartition topic: re-keys each record, stamps it with its channel,
  * read watermark and the sender's watermark ({@link Stamp}), and sends heartbeats (a {@code null}
- * value with a stamp, multicast to every partition by {@link HeartbeatPartitioner}) so that every
- * receiving partition hears this channel even when no record of it goes there.
+ * value with a stamp, multicast by {@link HeartbeatPartitioner} to the partitions its key names) so
+ * that every receiving partition hears this channel even when no record of it goes there.
  * <ul>
  *   <li>An input stage (first hop) runs in the task of one input partition: its watermark and each
  *       record's read watermark are that partition's stream time (Kafka Streams' partition time, kept
  *       across restarts in the committed offsets' metadata). It remembers the record's input key.</li>
  *   <li>A relay stage (after a receiver) keeps each record's read watermark and sends its task's
  *       merged watermark.</li>
+ * </ul>
+ * A heartbeat goes only to the partitions that have not heard this channel's watermark by a
+ * record: the sender knows where each record goes (the hash of its key, as the producer places it)
+ * and what stamp each partition last got. A busy channel that reaches every partition with records
+ * sends almost no heartbeats; one that reaches few partitions fills in the rest:
+ * <ul>
+ *   <li>in event time, every {@code heartbeatEvery} the watermark moves, to each partition whose last
+ *       stamp is that much behind (so a backlog's result does not depend on wall-clock time);</li>
+ *   <li>in wall-clock time, every {@code heartbeatWall}, to each partition whose last stamp differs
+ *       from the current one (watermark, idleness) and that got nothing during that period; and
+ *       every ten of them to every partition, so a receiver that restarted (and forgot every
+ *       channel) hears them all.</li>
  * </ul>
  */
 final class Sender<V, W> implements Processor<String, V, String, W> {
@@ -37,8 +51,11 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
     private int partition;
     private Watermark clock;
     private long lastRecordWallMs;
-    private Stamp lastHeartbeat;
-    private long lastHeartbeatWallMs;
+    /** What each partition of the repartition topic last heard from this channel, and when (wall clock). */
+    private Stamp[] heard;
+    private long[] heardAtMs;
+    private long lastRoundWm;
+    private long lastKeepaliveMs;
 
     Sender(EventTime eventTime, Stage stage, KeyValueMapper<String, V, KeyValue<String, W>> mapper) {
         this.eventTime = eventTime;
@@ -57,9 +74,12 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
         this.partition = context.taskId().partition();
         this.channel = stage.channel(partition);
         this.clock = stage.isInput() ? null : eventTime.watermark(context, stage.clock());
-        this.lastHeartbeat = null;
+        int targets = eventTime.repartitionPartitions();
+        this.heard = new Stamp[targets];
+        this.heardAtMs = new long[targets];
+        this.lastRoundWm = Long.MIN_VALUE;
         this.lastRecordWallMs = context.currentSystemTimeMs();
-        this.lastHeartbeatWallMs = Long.MIN_VALUE;
+        this.lastKeepaliveMs = Long.MIN_VALUE;
         context.schedule(eventTime.settings().heartbeatWall(), PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
     }
 
@@ -70,10 +90,11 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
         }
         KeyValue<String, W> mapped = mapper.apply(record.key(), record.value());
         Headers headers = InternalHeaders.copy(record.headers());
+        long now = context.currentSystemTimeMs();
         long wm;
         Stamp stamp;
         if (stage.isInput()) {
-            lastRecordWallMs = context.currentSystemTimeMs();
+            lastRecordWallMs = now;
             InternalHeaders.rememberOriginKey(headers, record.key());
             wm = partitionTime();
             stamp = Stamp.record(channel, Math.max(wm, record.timestamp()), wm, wm);
@@ -82,24 +103,33 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
             stamp = Stamp.record(channel, Stamp.rwmOf(record.headers(), record.timestamp()), wm, clock().high());
         }
         context.forward(new Record<>(mapped.key, mapped.value, record.timestamp(), stamp.writeTo(headers)));
-        if (lastHeartbeat == null || lastHeartbeat.wm() == Long.MIN_VALUE || wm - lastHeartbeat.wm() >= heartbeatEveryMs) {
-            heartbeat(context.currentSystemTimeMs());
+        int target = HeartbeatPartitioner.partitionOf(mapped.key, heard.length);
+        if (target >= 0) {
+            heard[target] = stamp;
+            heardAtMs[target] = now;
+        }
+        if (wm != Long.MIN_VALUE && (lastRoundWm == Long.MIN_VALUE || wm - lastRoundWm >= heartbeatEveryMs)) {
+            lastRoundWm = wm;
+            Stamp current = current(now);
+            send(current, now, p -> heard[p] == null || heard[p].wm() == Long.MIN_VALUE
+                    || current.wm() - heard[p].wm() >= heartbeatEveryMs);
         }
     }
 
     private void onWallClock(long now) {
-        Stamp next = current(now);
-        // while anything changes, at least every heartbeat-wall; else every 10 of them, to keep
-        // receivers that restarted (and forgot every channel) informed
-        boolean changed = lastHeartbeat == null || next.wm() != lastHeartbeat.wm() || next.idle() != lastHeartbeat.idle()
-                || next.advanced() != lastHeartbeat.advanced();
-        if (changed || now - lastHeartbeatWallMs >= 10 * heartbeatWallMs) {
-            send(next, now);
+        Stamp current = current(now);
+        if (lastKeepaliveMs == Long.MIN_VALUE || now - lastKeepaliveMs >= 10 * heartbeatWallMs) {
+            lastKeepaliveMs = now;
+            send(current, now, p -> true);
+        } else {
+            send(current, now, p -> heard[p] == null || news(heard[p], current)
+                    && (heard[p].idle() != current.idle() || now - heardAtMs[p] >= heartbeatWallMs));
         }
     }
 
-    private void heartbeat(long now) {
-        send(current(now), now);
+    /** Whether {@code current} tells a partition that last heard {@code before} anything new. */
+    private static boolean news(Stamp before, Stamp current) {
+        return before.wm() != current.wm() || before.idle() != current.idle() || before.advanced() != current.advanced();
     }
 
     private Stamp current(long now) {
@@ -114,11 +144,23 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
         return Stamp.heartbeat(channel, pst, pst, idle, advanced);
     }
 
-    private void send(Stamp stamp, long now) {
-        lastHeartbeat = stamp;
-        lastHeartbeatWallMs = now;
+    /** Sends {@code stamp} as one heartbeat to the partitions {@code to} accepts (none: nothing sent). */
+    private void send(Stamp stamp, long now, IntPredicate to) {
+        StringBuilder targets = new StringBuilder();
+        int count = 0;
+        for (int p = 0; p < heard.length; p++) {
+            if (to.test(p)) {
+                targets.append(count++ == 0 ? "" : ",").append(p);
+                heard[p] = stamp;
+                heardAtMs[p] = now;
+            }
+        }
+        if (count == 0) {
+            return;
+        }
+        String key = count == heard.length ? HeartbeatPartitioner.EVERY_PARTITION : targets.toString();
         Headers headers = stamp.writeTo(new RecordHeaders());
-        context.forward(new Record<>(HeartbeatPartitioner.HEARTBEAT_KEY, null, Math.max(0, stamp.wm()), headers));
+        context.forward(new Record<>(key, null, Math.max(0, stamp.wm()), headers));
     }
 
     /** The stream time of this task's one input partition; {@code Long.MIN_VALUE} before its first record. */

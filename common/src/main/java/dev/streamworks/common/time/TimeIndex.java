@@ -21,6 +21,11 @@ import java.util.List;
  * expires (docs/README.md, "state"). The earliest due time is kept in memory, so asking whether
  * anything is due costs nothing per record.
  * <p>
+ * Scans start at the oldest time that can still hold an entry (everything before it was taken),
+ * never at the store's first key: the entries taken are deleted, and RocksDB keeps their
+ * tombstones until a compaction, so a scan from the first key would step over every entry ever
+ * taken, a cost that grows with the history (a profile of a 100k backlog showed it).
+ * <p>
  * Keys: 8 bytes big-endian of the time with the sign bit flipped (byte order is time order),
  * then the entry's id.
  */
@@ -31,6 +36,8 @@ public final class TimeIndex {
     private final KeyValueStore<Bytes, byte[]> store;
     private long next = Long.MIN_VALUE;
     private boolean nextKnown;
+    /** No entry is older than this (in memory: after a restart, the first scan starts at the first key). */
+    private long low = Long.MIN_VALUE;
 
     public TimeIndex(KeyValueStore<Bytes, byte[]> store) {
         this.store = store;
@@ -49,6 +56,9 @@ public final class TimeIndex {
         store.put(key(time, id), EMPTY);
         if (nextKnown && time < next) {
             next = time;
+        }
+        if (time < low) {
+            low = time;
         }
     }
 
@@ -77,11 +87,13 @@ public final class TimeIndex {
             return due;
         }
         List<Bytes> keys = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> entries = store.all()) {
+        long following = Long.MAX_VALUE;
+        try (KeyValueIterator<Bytes, byte[]> entries = fromLow()) {
             while (entries.hasNext()) {
                 KeyValue<Bytes, byte[]> entry = entries.next();
                 long time = timeOf(entry.key.get());
                 if (time > watermark) {
+                    following = time;
                     break;
                 }
                 keys.add(entry.key);
@@ -89,14 +101,22 @@ public final class TimeIndex {
             }
         }
         keys.forEach(store::delete);
-        nextKnown = false;
+        // everything up to the watermark is taken; the entry the scan stopped at is the next due
+        // (an entry deleted since may leave it too early: a scan that finds nothing corrects it)
+        low = Math.max(low, watermark == Long.MAX_VALUE ? watermark : watermark + 1);
+        next = following;
+        nextKnown = true;
         return due;
     }
 
     private long first() {
-        try (KeyValueIterator<Bytes, byte[]> entries = store.all()) {
+        try (KeyValueIterator<Bytes, byte[]> entries = fromLow()) {
             return entries.hasNext() ? timeOf(entries.next().key.get()) : Long.MAX_VALUE;
         }
+    }
+
+    private KeyValueIterator<Bytes, byte[]> fromLow() {
+        return low == Long.MIN_VALUE ? store.all() : store.range(key(low, EMPTY), null);
     }
 
     private static Bytes key(long time, byte[] id) {
