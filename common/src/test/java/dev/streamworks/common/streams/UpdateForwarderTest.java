@@ -63,40 +63,31 @@ class UpdateForwarderTest {
     private record Reference(int updates, Map<String, KeyValue<Long, Long>> lastPerKey) {
     }
 
+    /** One topology run over random batches, its last values per key checked against the reference. */
+    private record Run(long seed, List<Batch> batches, Reference reference, Forwarded forwarded) {
+    }
+
     @Test
     void withTheCacheForwardsOneRecordPerChangedKeyPerCommitWithItsLastValue() {
-        long seed = new Random().nextLong();
-        List<Batch> batches = generate(new Random(seed));
-        Reference reference = reference(batches);
-        Forwarded forwarded = run(batches, true, 10 * 1024 * 1024L);
-        assertThat(forwarded.coalescing()).as("a cached store in a real task coalesces").isTrue();
-        assertThat(forwarded.lastPerKey()).as("last value and timestamp per key, seed %d", seed)
-                .isEqualTo(reference.lastPerKey());
-        assertThat(forwarded.records()).as("at most one record per changed key per commit, seed %d", seed)
-                .isEqualTo(changedKeysPerBatch(batches)).isLessThan(reference.updates());
+        Run run = runRandom(true, 10 * 1024 * 1024L);
+        assertThat(run.forwarded().coalescing()).as("a cached store in a real task coalesces").isTrue();
+        assertThat(run.forwarded().records()).as("at most one record per changed key per commit, seed %d", run.seed())
+                .isEqualTo(changedKeysPerBatch(run.batches())).isLessThan(run.reference().updates());
     }
 
     @Test
     void withACacheTooSmallForAnEntryForwardsEveryChangeAsItIsEvicted() {
-        long seed = new Random().nextLong();
-        List<Batch> batches = generate(new Random(seed));
-        Reference reference = reference(batches);
-        Forwarded forwarded = run(batches, true, 1L);
-        assertThat(forwarded.lastPerKey()).as("last value and timestamp per key, seed %d", seed)
-                .isEqualTo(reference.lastPerKey());
-        assertThat(forwarded.records()).as("one record per change, seed %d", seed).isEqualTo(reference.updates());
+        Run run = runRandom(true, 1L);
+        assertThat(run.forwarded().records()).as("one record per change, seed %d", run.seed())
+                .isEqualTo(run.reference().updates());
     }
 
     @Test
     void withoutACacheForwardsEveryChangeAtOnce() {
-        long seed = new Random().nextLong();
-        List<Batch> batches = generate(new Random(seed));
-        Reference reference = reference(batches);
-        Forwarded forwarded = run(batches, false, 10 * 1024 * 1024L);
-        assertThat(forwarded.coalescing()).as("nothing to coalesce with").isFalse();
-        assertThat(forwarded.lastPerKey()).as("last value and timestamp per key, seed %d", seed)
-                .isEqualTo(reference.lastPerKey());
-        assertThat(forwarded.records()).as("one record per change, seed %d", seed).isEqualTo(reference.updates());
+        Run run = runRandom(false, 10 * 1024 * 1024L);
+        assertThat(run.forwarded().coalescing()).as("nothing to coalesce with").isFalse();
+        assertThat(run.forwarded().records()).as("one record per change, seed %d", run.seed())
+                .isEqualTo(run.reference().updates());
     }
 
     @Test
@@ -188,6 +179,17 @@ class UpdateForwarderTest {
         StoreBuilder<KeyValueStore<String, Long>> builder = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore("sums"), Serdes.String(), Serdes.Long());
         return caching ? builder.withCachingEnabled() : builder.withCachingDisabled();
+    }
+
+    /** Random batches through the topology: the last value and timestamp of each key must be the reference's. */
+    private Run runRandom(boolean caching, long cacheBytes) {
+        long seed = new Random().nextLong();
+        List<Batch> batches = generate(new Random(seed));
+        Reference reference = reference(batches);
+        Forwarded forwarded = run(batches, caching, cacheBytes);
+        assertThat(forwarded.lastPerKey()).as("last value and timestamp per key, seed %d", seed)
+                .isEqualTo(reference.lastPerKey());
+        return new Run(seed, batches, reference, forwarded);
     }
 
     private Forwarded run(List<Batch> batches, boolean caching, long cacheBytes) {
