@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -128,11 +129,11 @@ class WindowAggregationIT {
     }
 
     private static Map<String, Long> ends(Admin admin, String... topics) throws Exception {
-        Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         for (String topic : topics) {
             latest.put(new TopicPartition(topic, 0), OffsetSpec.latest());
         }
-        Map<String, Long> ends = new java.util.HashMap<>();
+        Map<String, Long> ends = new HashMap<>();
         admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS)
                 .forEach((partition, info) -> ends.put(partition.topic(), info.offset()));
         return ends;
