@@ -27,7 +27,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The latency measurement: the service runs in update mode (one output per input), the
+ * The latency measurement: the service runs in update mode (an output per changed window at each
+ * commit, so one output may include several inputs), the
  * generator sends at a fixed rate with event time = send time, and a read_committed consumer
  * polls the correlated output. Latency of an input = the time the first output that includes it
  * is polled minus the time the input was created and handed to the producer (also its record

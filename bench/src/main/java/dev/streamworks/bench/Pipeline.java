@@ -22,7 +22,7 @@ import java.util.function.Function;
  * @param latencyOutput  the output whose records are correlated with inputs
  * @param countField     the field of {@code latencyOutput} that counts the window's inputs so far
  * @param serviceArgs    service arguments for every run
- * @param latencyArgs    service arguments for the latency run (update mode: one output per input)
+ * @param latencyArgs    service arguments for the latency run (update mode: an output per changed window per commit)
  * @param topicsToReset  topics the service owns, deleted between runs on an external broker
  * @param traffic        the generator, given a run's prefix and seed
  */

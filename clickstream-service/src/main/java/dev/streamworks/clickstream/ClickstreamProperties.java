@@ -59,7 +59,10 @@ public record ClickstreamProperties(@DefaultValue @Valid Topics topics,
                                     @DefaultValue @Valid EventLateness eventLateness) {
 
     public enum Emit {
-        /** Every change of a window's result (Spark's update mode). */
+        /**
+         * The windows changed since the last commit, with their latest results (Spark's update
+         * mode; coalesced by the store's record cache, docs/semantics.md section 3).
+         */
         UPDATE,
         /** One record per window, once it has closed (Spark's append mode). */
         FINAL

@@ -26,6 +26,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 
 import static dev.streamworks.common.testing.TestTimes.T0;
 
@@ -116,6 +118,16 @@ final class ClickstreamDriver implements AutoCloseable {
 
     <T> List<T> values(String topic, Class<T> type) {
         return output(topic).readValuesToList().stream().map(json -> read(json, type)).toList();
+    }
+
+    /**
+     * The last value of each key in what {@code topic} received since it was last read: what a
+     * consumer of an update-mode output keeps (one record per key per commit, the latest value).
+     */
+    <T> Map<String, T> lastPerKey(String topic, Class<T> type) {
+        Map<String, T> last = new TreeMap<>();
+        output(topic).readKeyValuesToList().forEach(record -> last.put(record.key, read(record.value, type)));
+        return last;
     }
 
     static <T> T read(String json, Class<T> type) {

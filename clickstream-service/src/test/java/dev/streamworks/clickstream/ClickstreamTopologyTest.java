@@ -38,6 +38,7 @@ import static dev.streamworks.common.testing.TestTimes.T0;
 import static dev.streamworks.common.testing.TestTimes.minutes;
 import static dev.streamworks.common.testing.TestTimes.seconds;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.within;
 import static org.assertj.core.groups.Tuple.tuple;
 
@@ -215,8 +216,11 @@ class ClickstreamTopologyTest {
             cs.click("e1", minutes(1), "u1", "purchase", "p1", 10.0, 2);
             cs.click("e1", minutes(50), "u1", "purchase", "p1", 10.0, 2);
 
-            assertThat(cs.values("product-conversion", ProductConversion.class)).hasSize(1);
-            assertThat(cs.values("user-activity", UserActivity.class)).hasSize(1);
+            // update mode: a consumer keeps the last value per key, which counted the click once
+            assertThat(cs.lastPerKey("product-conversion", ProductConversion.class))
+                    .containsExactly(entry("p1", new ProductConversion("p1", 0, 0, 1, 0.0)));
+            assertThat(cs.lastPerKey("user-activity", UserActivity.class))
+                    .containsExactly(entry("u1", new UserActivity("u1", 1, 1, minutes(1))));
             assertThat(cs.values("event-type-counts", EventTypeCount.class)).hasSize(3);
             assertThat(cs.values("segment-dashboard-5m", SegmentDashboard.class)).hasSize(1);
             assertThat(cs.registry.get(ClickDedupProcessor.DUPLICATES).counter().count()).isEqualTo(2.0);
@@ -231,8 +235,9 @@ class ClickstreamTopologyTest {
             cs.click("e1", minutes(70), "u1", "view", "p1", 1.0, 1);
             cs.click("e2", minutes(104), "u2", "view", "p2", 1.0, 1);
 
-            assertThat(cs.values("product-conversion", ProductConversion.class))
-                    .extracting(ProductConversion::productId).containsExactly("p1", "p2");
+            assertThat(cs.lastPerKey("product-conversion", ProductConversion.class))
+                    .extractingFromEntries(e -> e.getKey(), e -> e.getValue().views())
+                    .containsExactly(tuple("p1", 1L), tuple("p2", 1L));
             assertThat(cs.registry.get(ClickDedupProcessor.DUPLICATES).counter().count()).isEqualTo(2.0);
         }
 
@@ -243,16 +248,16 @@ class ClickstreamTopologyTest {
             cs.click("e1", minutes(0), "u1", "view", "p1", 1.0, 1);
             cs.click("e2", minutes(59), "u2", "view", "p2", 1.0, 1);
             cs.click("e1", minutes(0), "u1", "view", "p1", 1.0, 1);
-            assertThat(cs.values("product-conversion", ProductConversion.class))
-                    .extracting(ProductConversion::productId).as("still a duplicate at stream time 13:59")
-                    .containsExactly("p1", "p2");
+            assertThat(cs.lastPerKey("product-conversion", ProductConversion.class))
+                    .extractingFromEntries(e -> e.getKey(), e -> e.getValue().views())
+                    .as("still a duplicate at stream time 13:59").containsExactly(tuple("p1", 1L), tuple("p2", 1L));
 
             cs.click("e3", minutes(60), "u2", "view", "p2", 1.0, 1);
             cs.click("e1", minutes(0), "u1", "view", "p1", 1.0, 1);
 
-            assertThat(cs.values("product-conversion", ProductConversion.class))
-                    .extracting(ProductConversion::productId, ProductConversion::views)
-                    .containsExactly(tuple("p2", 2L), tuple("p1", 2L));
+            assertThat(cs.lastPerKey("product-conversion", ProductConversion.class))
+                    .extractingFromEntries(e -> e.getKey(), e -> e.getValue().views())
+                    .containsExactly(tuple("p1", 2L), tuple("p2", 2L));
             assertThat(lateReasons(cs.late())).as("its windows have closed")
                     .contains("clicks-per-product-5m", "segment-dashboard-5m");
         }
@@ -378,10 +383,23 @@ class ClickstreamTopologyTest {
             cs.click("e3", minutes(90), "u1", "add_to_cart", "p1", 1.0, 1);
             cs.click("e4", minutes(2), "u1", "view", "p1", 1.0, 1);
 
-            List<UserActivity> activity = cs.values("user-activity", UserActivity.class);
-            assertThat(activity).last().isEqualTo(new UserActivity("u1", 4, 1, minutes(90)));
-            List<ProductConversion> conversion = cs.values("product-conversion", ProductConversion.class);
-            assertThat(conversion).last().isEqualTo(new ProductConversion("p1", 2, 1, 1, 0.5));
+            assertThat(cs.lastPerKey("user-activity", UserActivity.class))
+                    .containsExactly(entry("u1", new UserActivity("u1", 4, 1, minutes(90))));
+            assertThat(cs.lastPerKey("product-conversion", ProductConversion.class))
+                    .containsExactly(entry("p1", new ProductConversion("p1", 2, 1, 1, 0.5)));
+        }
+
+        @Test
+        void shouldTimestampARunningTotalWithTheEventTimeOfItsLastClick() {
+            start();
+
+            cs.click("e1", minutes(5), "u1", "view", "p1", 1.0, 1);
+            cs.click("e2", minutes(3), "u1", "view", "p1", 1.0, 1);
+
+            assertThat(cs.output("user-activity").readRecordsToList()).last()
+                    .satisfies(record -> assertThat(record.getRecordTime()).isEqualTo(minutes(3)));
+            assertThat(cs.output("product-conversion").readRecordsToList()).last()
+                    .satisfies(record -> assertThat(record.getRecordTime()).isEqualTo(minutes(3)));
         }
 
         @Test
@@ -595,8 +613,8 @@ class ClickstreamTopologyTest {
         cs.rawImpression("imp", "{\"impression_id\":\"i1\",\"user_id\":\"u1\"}");
         cs.click("e4", minutes(2), "u1", "view", "p1", 1.0, 1);
 
-        assertThat(cs.values("product-conversion", ProductConversion.class)).extracting(ProductConversion::views)
-                .containsExactly(1L, 2L);
+        assertThat(cs.lastPerKey("product-conversion", ProductConversion.class))
+                .extractingFromEntries(e -> e.getKey(), e -> e.getValue().views()).containsExactly(tuple("p1", 2L));
         List<TestRecord<String, String>> dead = cs.output(ClickstreamDriver.DLQ).readRecordsToList();
         assertThat(dead).extracting(TestRecord::key).containsExactly("bad", "neg", "imp");
         assertThat(header(dead.get(0).headers(), "__streams.errors.message")).contains("event_type");
@@ -653,10 +671,10 @@ class ClickstreamTopologyTest {
             cs.click("e1", minutes(1), "u1", "view", "p1", 1.0, 1);
             cs.click("e2", minutes(2), "u1", "purchase", "p1", 1.0, 1);
 
-            assertThat(cs.values("product-conversion", ProductConversion.class)).extracting(ProductConversion::purchases)
-                    .containsExactly(0L, 1L);
-            assertThat(cs.values("user-activity", UserActivity.class)).extracting(UserActivity::totalEvents)
-                    .containsExactly(1L, 2L);
+            assertThat(cs.lastPerKey("product-conversion", ProductConversion.class))
+                    .extractingFromEntries(e -> e.getKey(), e -> e.getValue().purchases()).containsExactly(tuple("p1", 1L));
+            assertThat(cs.lastPerKey("user-activity", UserActivity.class))
+                    .extractingFromEntries(e -> e.getKey(), e -> e.getValue().totalEvents()).containsExactly(tuple("u1", 2L));
             assertThat(cs.output("clicks-per-product-5m").isEmpty()).isTrue();
             assertThat(cs.output("activity-anomalies").isEmpty()).isTrue();
         }

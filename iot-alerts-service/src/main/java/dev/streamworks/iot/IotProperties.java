@@ -17,7 +17,8 @@ import java.time.Duration;
  * @param windowSize        tumbling window of the statistics and alerts
  * @param grace             how late a reading may be and still count (the course's watermark)
  * @param emit              {@code final}: one statistics record per window once it closes;
- *                          {@code update}: one after every reading
+ *                          {@code update}: one per window changed since the last commit, with its
+ *                          latest figures (coalesced by the store's record cache)
  * @param overheatThreshold a window's maximum above this raises an alert (Celsius)
  * @param retention         how long windows and alerts stay queryable over REST
  */

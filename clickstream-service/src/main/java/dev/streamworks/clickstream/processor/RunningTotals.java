@@ -2,6 +2,7 @@ package dev.streamworks.clickstream.processor;
 
 import dev.streamworks.common.event.Click;
 import dev.streamworks.common.serde.Parsed;
+import dev.streamworks.common.streams.UpdateForwarder;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -19,8 +20,11 @@ import java.util.function.Function;
 /**
  * A running table without a window ({@code user-activity}, {@code product-conversion}): per key of
  * the input, one value in a key-value store, updated by every deduplicated click, late or not
- * (docs/semantics.md: outputs without a window count every valid record), and emitted after
- * each change with the click's event time as timestamp.
+ * (docs/semantics.md: outputs without a window count every valid record). The changed keys are
+ * emitted when the store's record cache flushes (at each commit, or when the cache evicts the
+ * entry): one record per key changed since the last flush, with its latest value, timestamped
+ * with the event time of its last click ({@link UpdateForwarder}; Spark's update mode emits once
+ * per micro-batch the same way).
  *
  * @param <A> the running value
  */
@@ -53,13 +57,16 @@ public final class RunningTotals<A> implements ProcessorSupplier<String, Parsed<
     @Override
     public Processor<String, Parsed<Click>, String, Object> get() {
         return new Processor<>() {
-            private ProcessorContext<String, Object> context;
             private KeyValueStore<String, A> values;
+            private UpdateForwarder<String, A, String, Object> updates;
 
             @Override
             public void init(ProcessorContext<String, Object> context) {
-                this.context = context;
                 this.values = context.getStateStore(store);
+                // a new record, without the input's internal headers; its timestamp is the last
+                // change's record's: the click's event time (EventTimeExtractor, kept by every hop)
+                this.updates = UpdateForwarder.attach(context, values, sink,
+                        (key, value, timestamp) -> new Record<>(key, value, timestamp));
             }
 
             @Override
@@ -68,7 +75,7 @@ public final class RunningTotals<A> implements ProcessorSupplier<String, Parsed<
                 A current = values.get(record.key());
                 A updated = add.apply(current == null ? first.apply(record.key()) : current, click);
                 values.put(record.key(), updated);
-                context.forward(new Record<>(record.key(), updated, click.eventTime().toEpochMilli()), sink);
+                updates.changed(record.key(), updated, click.eventTime().toEpochMilli());
             }
         };
     }

@@ -4,6 +4,7 @@ import dev.streamworks.common.event.Event;
 import dev.streamworks.common.ops.StreamworksMetrics;
 import dev.streamworks.common.serde.Parsed;
 import dev.streamworks.common.streams.LateRecords;
+import dev.streamworks.common.streams.UpdateForwarder;
 import dev.streamworks.common.streams.Window;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -40,10 +41,17 @@ import java.util.function.Supplier;
  *   <li>a record is late for a window when {@code end + grace <= rwm} (its read watermark, carried
  *       from its input partition); late for one of its windows, it goes to the late topic once per
  *       output named in {@link Builder#late}, with the end of the youngest window it missed;</li>
+ *   <li>in {@code UPDATE} mode the changed windows are emitted when the store's record cache
+ *       flushes: at each commit ({@code commit.interval.ms}) or when the cache evicts the entry,
+ *       one record per window changed since the last flush, with its latest figures (as Kafka's
+ *       DSL emits a cached KTable aggregation; {@link UpdateForwarder}, which also says why an
+ *       update and its record always commit together). Expired windows are deleted only after a
+ *       flush, so their last change is never lost; deletions emit nothing;</li>
  *   <li>a window closes when the task's watermark reaches {@code end + grace}: in {@code FINAL}
- *       mode its one record is emitted then; in {@code UPDATE} mode a record is emitted after each
- *       change; the start of the last closed window is kept in a logged store, so a closed window is
- *       never updated or emitted again, after a restart neither;</li>
+ *       mode its one record is emitted then. The start of the last closed window is kept in a
+ *       logged store, so a closed window is never updated again, after a restart neither: in
+ *       {@code UPDATE} mode a record of it emitted after it closed (its last change, flushed
+ *       later) has the figures it closed with;</li>
  *   <li>closed windows stay queryable until the watermark passes {@code start + retention}, then are
  *       deleted: the changelogs are compacted key-value topics cleared by tombstones, so the
  *       broker's clock never deletes live state (docs/README.md, "state").</li>
@@ -59,7 +67,11 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
 
     /** What the operator emits by itself. */
     public enum Emit {
-        /** After every change, the changed windows (Spark's update mode). */
+        /**
+         * The changed windows, with their latest figures, when the store's record cache flushes: at
+         * each commit or when the cache evicts the entry (Spark's update mode; after every change
+         * when the store has no cache).
+         */
         UPDATE,
         /** Once per window, when it closes (Spark's append mode). */
         FINAL,
@@ -164,6 +176,8 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
         private KeyValueStore<WindowKey, A> store;
         private KeyValueStore<String, Long> closed;
         private KeyValueStore<Bytes, byte[]> distinct;
+        /** In {@code UPDATE} mode, forwards the changed windows when the store's cache flushes. */
+        private UpdateForwarder<WindowKey, A, String, Object> updates;
         private long closedUpTo;
         private long evictedUpTo;
         private Watermark watermark;
@@ -174,6 +188,9 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
             this.store = context.getStateStore(storeName());
             this.closed = context.getStateStore(closedStoreName());
             this.distinct = spec.distinct == null ? null : context.getStateStore(distinctStoreName());
+            this.updates = spec.emit != Emit.UPDATE ? null : UpdateForwarder.attach(context, store, spec.outputSink,
+                    (windowKey, aggregate, timestamp) -> output(windowKey.key(), windows.window(windowKey.start()),
+                            aggregate));
             Long stored = closed.get(CLOSED_KEY);
             this.closedUpTo = stored == null ? Long.MIN_VALUE : stored;
             this.evictedUpTo = Long.MIN_VALUE;
@@ -215,12 +232,11 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
                     && distinct.putIfAbsent(distinctKey(start, key, spec.distinct.apply(event)), PRESENT) == null;
             A after = spec.aggregator.apply(key, event, current, first);
             store.put(windowKey, after);
-            Window window = windows.window(start);
-            if (spec.emit == Emit.UPDATE) {
-                forward(key, window, after);
+            if (updates != null) {
+                updates.changed(windowKey, after, start + windows.sizeMs());
             }
             if (spec.listener != null) {
-                spec.listener.updated(key, window, current, after, event, this::emit);
+                spec.listener.updated(key, windows.window(start), current, after, event, this::emit);
             }
         }
 
@@ -229,10 +245,16 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
         }
 
         private void forward(String key, Window window, A aggregate) {
-            Object value = spec.mapper.apply(key, window, aggregate);
-            if (value != null) {
-                context.forward(new Record<>(key, value, window.endMs()), spec.outputSink);
+            Record<String, Object> output = output(key, window, aggregate);
+            if (output != null) {
+                context.forward(output, spec.outputSink);
             }
+        }
+
+        /** The output record of a window: a new record (no internal header), timestamped with the window's end. */
+        private Record<String, Object> output(String key, Window window, A aggregate) {
+            Object value = spec.mapper.apply(key, window, aggregate);
+            return value == null ? null : new Record<>(key, value, window.endMs());
         }
 
         /** Closes (and in final mode emits) every window the watermark passed; evicts past retention. */
@@ -253,13 +275,22 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
                 }
             }
             if (distinct != null) {
-                deleteUpTo(distinct, distinctKey(from(closedUpTo), "", ""), lastClosed, DISTINCT_START);
+                keysUpTo(distinct, distinctKey(from(closedUpTo), "", ""), lastClosed, DISTINCT_START)
+                        .forEach(distinct::delete);
             }
             closedUpTo = lastClosed;
             closed.put(CLOSED_KEY, closedUpTo);
             long evictable = Math.min(lastClosed, windows.alignDown(watermark - spec.retentionMs));
             if (evictable > evictedUpTo) {
-                deleteUpTo(store, WindowKey.first(from(evictedUpTo)), evictable, WindowKey::start);
+                List<WindowKey> expired = keysUpTo(store, WindowKey.first(from(evictedUpTo)), evictable, WindowKey::start);
+                if (!expired.isEmpty() && updates != null) {
+                    // the cache may still hold an expiring window's last change, not yet emitted: its
+                    // tombstone would replace it unseen (a backlog can update, close and expire a
+                    // window between two commits)
+                    updates.flush();
+                }
+                // deleted after the iterator is closed, not under it
+                expired.forEach(store::delete);
                 evictedUpTo = evictable;
             }
         }
@@ -268,7 +299,8 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
             return doneUpTo == Long.MIN_VALUE ? Long.MIN_VALUE : doneUpTo + 1;
         }
 
-        private <K, V> void deleteUpTo(KeyValueStore<K, V> target, K from, long lastStart, Function<K, Long> startOf) {
+        /** The keys from {@code from} of the windows starting up to {@code lastStart}, to delete once the iterator is closed. */
+        private <K, V> List<K> keysUpTo(KeyValueStore<K, V> target, K from, long lastStart, Function<K, Long> startOf) {
             List<K> doomed = new ArrayList<>();
             try (KeyValueIterator<K, V> old = target.range(from, null)) {
                 while (old.hasNext()) {
@@ -279,8 +311,7 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
                     doomed.add(key);
                 }
             }
-            // deleted after the iterator is closed, not under it
-            doomed.forEach(target::delete);
+            return doomed;
         }
     }
 

@@ -14,6 +14,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -47,8 +48,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class WindowAggregationTest {
 
-    private static final Stage STAGE = Stage.input(7, "in");
-    private static final int CHANNELS = 6;
+    static final Stage STAGE = Stage.input(7, "in");
+    static final int CHANNELS = 6;
     private static final Windows WINDOWS = Windows.tumbling(Duration.ofMinutes(5), Duration.ofMinutes(10));
     private static final Windows HOPPING = Windows.hopping(Duration.ofSeconds(30), Duration.ofSeconds(10),
             Duration.ofSeconds(10));
@@ -73,13 +74,13 @@ class WindowAggregationTest {
         }
     }
 
-    private static final Serde<Parsed<Tick>> TICKS = Serdes.serdeFrom(
+    static final Serde<Parsed<Tick>> TICKS = Serdes.serdeFrom(
             (Serializer<Parsed<Tick>>) (topic, parsed) -> parsed == null ? null : parsed.bytes(),
             (Deserializer<Parsed<Tick>>) (topic, bytes) -> bytes == null ? null
                     : new Parsed<>(Tick.parse(new String(bytes, StandardCharsets.UTF_8)), bytes));
 
     /** One record as the channel's sender would have written it. */
-    private record Sent(int channel, Tick tick, long rwm, boolean heartbeat) {
+    record Sent(int channel, Tick tick, long rwm, boolean heartbeat) {
     }
 
     @Test
@@ -107,7 +108,7 @@ class WindowAggregationTest {
     }
 
     /** Per channel: mostly ascending event times at its own pace, a few minutes out of order, some truly late. */
-    private static List<List<Sent>> generate(Random random) {
+    static List<List<Sent>> generate(Random random) {
         List<List<Sent>> channels = new ArrayList<>();
         int id = 0;
         for (int c = 0; c < CHANNELS; c++) {
@@ -152,7 +153,7 @@ class WindowAggregationTest {
     }
 
     /** Chunks of random size from random channels, each channel's order kept. */
-    private static List<Sent> interleave(List<List<Sent>> channels, Random random) {
+    static List<Sent> interleave(List<List<Sent>> channels, Random random) {
         List<Sent> out = new ArrayList<>();
         int[] next = new int[channels.size()];
         int left = channels.stream().mapToInt(List::size).sum();
@@ -176,7 +177,7 @@ class WindowAggregationTest {
     }
 
     /** The batch computation of the rule. */
-    private static Expected expected(List<List<Sent>> channels) {
+    static Expected expected(List<List<Sent>> channels) {
         long watermark = channels.stream().mapToLong(c -> c.get(c.size() - 1).rwm()).min().orElseThrow();
         Map<String, Long> counts = new TreeMap<>();
         Map<String, Long> hopping = new TreeMap<>();
@@ -220,51 +221,17 @@ class WindowAggregationTest {
         StreamworksProperties props = StreamworksProperties.defaults();
         var settings = TopologyDriver.settings("window-test", props, (stage, error) -> { }, stateDir);
         StreamworksMetrics metrics = new StreamworksMetrics(new SimpleMeterRegistry(), TestTimes.CLOCK);
-        EventTime eventTime = new EventTime(EventTimeSettings.defaults(), topic -> CHANNELS, LagProbe.NONE,
-                List.of("in"), null);
-        try (TopologyTestDriver driver = TopologyDriver.drive(settings, builder -> {
-            KStream<String, Parsed<Tick>> in = eventTime.receive(
-                    builder.stream("in", Consumed.with(Serdes.String(), TICKS)), "receive", STAGE);
-            KStream<String, Object> finals = in.process(count("final", WINDOWS, WindowAggregation.Emit.FINAL)
-                    .build(eventTime, Clock.of("receive"), metrics), Named.as("final"));
-            finals.to("final-out", Produced.with(Serdes.String(), erased(Serdes.String())).withName("final-sink"));
-            finals.to("late", Produced.with(Serdes.String(), erased(Serdes.ByteArray())).withName("final-late"));
-            KStream<String, Object> updates = in.process(count("update", WINDOWS, WindowAggregation.Emit.UPDATE)
-                    .build(eventTime, Clock.of("receive"), metrics), Named.as("update"));
-            updates.to("update-out", Produced.with(Serdes.String(), erased(Serdes.String())).withName("update-sink"));
-            updates.to("late-unused", Produced.with(Serdes.String(), erased(Serdes.ByteArray())).withName("update-late"));
-            KStream<String, Object> hops = in.process(count("hopping", HOPPING, WindowAggregation.Emit.UPDATE)
-                    .build(eventTime, Clock.of("receive"), metrics), Named.as("hopping"));
-            hops.to("hopping-out", Produced.with(Serdes.String(), erased(Serdes.String())).withName("hopping-sink"));
-            hops.to("late", Produced.with(Serdes.String(), erased(Serdes.ByteArray())).withName("hopping-late"));
-        })) {
+        try (TopologyTestDriver driver = TopologyDriver.drive(settings, builder -> topology(builder, metrics, Duration.ofHours(1)))) {
             TestInputTopic<String, String> input = driver.createInputTopic("in", Serdes.String().serializer(),
                     Serdes.String().serializer());
-            for (Sent sent : records) {
-                RecordHeaders headers = new RecordHeaders();
-                long time;
-                String value;
-                if (sent.heartbeat()) {
-                    Stamp.heartbeat(sent.channel(), sent.rwm(), sent.rwm(), false, sent.rwm()).writeTo(headers);
-                    time = sent.rwm();
-                    value = null;
-                } else {
-                    Stamp.record(sent.channel(), sent.rwm(), sent.rwm(), sent.rwm()).writeTo(headers);
-                    time = sent.tick().at().toEpochMilli();
-                    value = sent.tick().text();
-                }
-                input.pipeInput(new TestRecord<>(sent.heartbeat() ? "" : sent.tick().key(), value, headers,
-                        Instant.ofEpochMilli(time)));
-            }
+            records.forEach(sent -> input.pipeInput(record(sent)));
             Map<String, Long> finals = new TreeMap<>();
             for (KeyValue<String, String> record : read(driver, "final-out")) {
                 assertThat(finals.put(window(record.value), count(record.value)))
                         .as("a final window is emitted once: %s", record.value).isNull();
             }
-            Map<String, Long> updates = new TreeMap<>();
-            read(driver, "update-out").forEach(record -> updates.put(window(record.value), count(record.value)));
-            Map<String, Long> hopping = new TreeMap<>();
-            read(driver, "hopping-out").forEach(record -> hopping.put(window(record.value), count(record.value)));
+            Map<String, Long> updates = lastPerWindow(read(driver, "update-out"));
+            Map<String, Long> hopping = lastPerWindow(read(driver, "hopping-out"));
             Map<String, Integer> late = new HashMap<>();
             TestOutputTopic<String, byte[]> lateTopic = driver.createOutputTopic("late", Serdes.String().deserializer(),
                     Serdes.ByteArray().deserializer());
@@ -281,10 +248,60 @@ class WindowAggregationTest {
         }
     }
 
+    /**
+     * The operators under test, after the receiver of the six channels: final and update mode over
+     * tumbling windows, update mode over hopping windows, each with its output topic; late records
+     * to "late". Closed windows are kept for {@code retention}; returns the receiver's output.
+     */
+    static KStream<String, Parsed<Tick>> topology(StreamsBuilder builder, StreamworksMetrics metrics,
+                                                  Duration retention) {
+        EventTime eventTime = new EventTime(EventTimeSettings.defaults(), topic -> CHANNELS, LagProbe.NONE,
+                List.of("in"), null);
+        KStream<String, Parsed<Tick>> in = eventTime.receive(
+                builder.stream("in", Consumed.with(Serdes.String(), TICKS)), "receive", STAGE);
+        KStream<String, Object> finals = in.process(count("final", WINDOWS, WindowAggregation.Emit.FINAL, retention)
+                .build(eventTime, Clock.of("receive"), metrics), Named.as("final"));
+        finals.to("final-out", Produced.with(Serdes.String(), erased(Serdes.String())).withName("final-sink"));
+        finals.to("late", Produced.with(Serdes.String(), erased(Serdes.ByteArray())).withName("final-late"));
+        KStream<String, Object> updates = in.process(count("update", WINDOWS, WindowAggregation.Emit.UPDATE, retention)
+                .build(eventTime, Clock.of("receive"), metrics), Named.as("update"));
+        updates.to("update-out", Produced.with(Serdes.String(), erased(Serdes.String())).withName("update-sink"));
+        updates.to("late-unused", Produced.with(Serdes.String(), erased(Serdes.ByteArray())).withName("update-late"));
+        KStream<String, Object> hops = in.process(count("hopping", HOPPING, WindowAggregation.Emit.UPDATE, retention)
+                .build(eventTime, Clock.of("receive"), metrics), Named.as("hopping"));
+        hops.to("hopping-out", Produced.with(Serdes.String(), erased(Serdes.String())).withName("hopping-sink"));
+        hops.to("late", Produced.with(Serdes.String(), erased(Serdes.ByteArray())).withName("hopping-late"));
+        return in;
+    }
+
+    /** A record of "in" as the channel's sender would have written it, stamp included. */
+    static TestRecord<String, String> record(Sent sent) {
+        RecordHeaders headers = new RecordHeaders();
+        long time;
+        String value;
+        if (sent.heartbeat()) {
+            Stamp.heartbeat(sent.channel(), sent.rwm(), sent.rwm(), false, sent.rwm()).writeTo(headers);
+            time = sent.rwm();
+            value = null;
+        } else {
+            Stamp.record(sent.channel(), sent.rwm(), sent.rwm(), sent.rwm()).writeTo(headers);
+            time = sent.tick().at().toEpochMilli();
+            value = sent.tick().text();
+        }
+        return new TestRecord<>(sent.heartbeat() ? "" : sent.tick().key(), value, headers, Instant.ofEpochMilli(time));
+    }
+
+    /** What a consumer of an update-mode output keeps: the last count of each window ("key@start=count"). */
+    static Map<String, Long> lastPerWindow(List<KeyValue<String, String>> records) {
+        Map<String, Long> last = new TreeMap<>();
+        records.forEach(record -> last.put(window(record.value), count(record.value)));
+        return last;
+    }
+
     private static WindowAggregation.Builder<Tick, Long> count(String name, Windows windows,
-                                                             WindowAggregation.Emit emit) {
+                                                             WindowAggregation.Emit emit, Duration retention) {
         return WindowAggregation.<Tick, Long>named(name)
-                .windows(windows, Duration.ofHours(1))
+                .windows(windows, retention)
                 .aggregate(() -> 0L, (key, tick, count, first) -> count + 1, Serdes.Long())
                 .emit(emit, name + "-sink", (key, window, count) -> key + "@" + window.startMs() + "=" + count)
                 .late(name + "-late", name.equals("final") ? "tumbling" : name);
