@@ -245,7 +245,7 @@ public final class ClickstreamTopology {
         }
         if (props.computes(Output.PRODUCT_CONVERSION)) {
             KStream<String, Object> out = byProduct.process(new RunningTotals<>(PRODUCT_CONVERSION + "-store",
-                    CONVERSION_SINK, JsonSerde.of(ProductConversion.class), ProductConversion::first,
+                    CONVERSION_SINK, true, JsonSerde.of(ProductConversion.class), ProductConversion::first,
                     (conversion, click) -> conversion.add(click.eventType())), Named.as(PRODUCT_CONVERSION));
             sink(out, props.topics().productConversion(), JsonSerde.of(ProductConversion.class), CONVERSION_SINK);
         }
@@ -296,8 +296,9 @@ public final class ClickstreamTopology {
     private void userOutputs(KStream<String, UserEvent> events, KStream<String, Parsed<Click>> clicks, Clock clicksClock,
                              Clock joinClock) {
         if (props.computes(Output.USER_ACTIVITY)) {
+            // per user: a key rarely changes twice in a commit interval, so no record cache
             KStream<String, Object> activity = clicks.process(new RunningTotals<>(USER_ACTIVITY + "-store",
-                    ACTIVITY_SINK, JsonSerde.of(UserActivity.class), UserActivity::first,
+                    ACTIVITY_SINK, false, JsonSerde.of(UserActivity.class), UserActivity::first,
                     (totals, click) -> totals.add(click.eventTime(), click.eventType() == Click.EventType.PURCHASE)),
                     Named.as(USER_ACTIVITY));
             sink(activity, props.topics().userActivity(), JsonSerde.of(UserActivity.class), ACTIVITY_SINK);
@@ -332,6 +333,8 @@ public final class ClickstreamTopology {
                 .aggregate(MinuteActivity::empty, (user, click, activity, first) -> activity.add(threshold),
                         JsonSerde.of(MinuteActivity.class))
                 .emit(WindowAggregation.Emit.NONE, null, null)
+                // per user and minute: a window rarely changes twice in a commit interval
+                .recordCache(false)
                 .onUpdate((user, window, before, after, click, emitter) -> {
                     if (after.firstCrossingAfter(before)) {
                         emitter.emit(ANOMALY_SINK, user, new ActivityAnomaly(window, user, after.events()),

@@ -81,8 +81,10 @@ public final class ClickDedupProcessor implements Processor<String, UserEvent, S
 
             @Override
             public Set<StoreBuilder<?>> stores() {
+                // not cached: an id is read and written once per copy, hours apart; a record cache
+                // would crowd out the aggregates, whose updates it coalesces
                 return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-                        new KeptSerde()).withCachingEnabled(), TimeIndex.storeBuilder(EXPIRY_STORE));
+                        new KeptSerde()), TimeIndex.storeBuilder(EXPIRY_STORE));
             }
         };
     }

@@ -110,8 +110,8 @@ public final class MatchProcessor implements Processor<String, UserEvent, String
             codec.write(value, out);
             return out.toByteArray();
         }, (topic, bytes) -> bytes == null ? null : codec.read(new BinaryReader(bytes, 0)));
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(), serde)
-                .withCachingEnabled();
+        // not cached: each click and impression is written once and evicted once, far apart
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(), serde);
     }
 
     @Override

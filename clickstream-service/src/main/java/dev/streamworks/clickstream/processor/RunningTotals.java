@@ -32,17 +32,25 @@ public final class RunningTotals<A> implements ProcessorSupplier<String, Parsed<
 
     private final String store;
     private final String sink;
+    private final boolean recordCache;
     private final Serde<A> serde;
     private final Function<String, A> first;
     private final BiFunction<A, Click, A> add;
 
     /**
-     * @param first the value of a key before its first click
-     * @param add   the value after one more click
+     * @param recordCache whether the store has a record cache, which coalesces a key's changes
+     *                    between commits: for keys that change several times in a commit interval
+     *                    (products), not for keys that rarely do (users), which would only crowd
+     *                    out the others (WindowAggregation.Builder#recordCache says why); without
+     *                    it every change is emitted
+     * @param first       the value of a key before its first click
+     * @param add         the value after one more click
      */
-    public RunningTotals(String store, String sink, Serde<A> serde, Function<String, A> first, BiFunction<A, Click, A> add) {
+    public RunningTotals(String store, String sink, boolean recordCache, Serde<A> serde, Function<String, A> first,
+                         BiFunction<A, Click, A> add) {
         this.store = store;
         this.sink = sink;
+        this.recordCache = recordCache;
         this.serde = serde;
         this.first = first;
         this.add = add;
@@ -50,8 +58,9 @@ public final class RunningTotals<A> implements ProcessorSupplier<String, Parsed<
 
     @Override
     public Set<StoreBuilder<?>> stores() {
-        return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(store), Serdes.String(), serde)
-                .withCachingEnabled());
+        StoreBuilder<KeyValueStore<String, A>> builder = Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(store), Serdes.String(), serde);
+        return Set.of(recordCache ? builder.withCachingEnabled() : builder);
     }
 
     @Override

@@ -82,8 +82,10 @@ public final class SessionProcessor implements Processor<String, UserEvent, Stri
 
             @Override
             public Set<StoreBuilder<?>> stores() {
+                // not cached: per user, a key rarely changes twice in a commit interval, and a
+                // record cache would crowd out the aggregates, whose updates it coalesces
                 return Set.of(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SESSIONS_STORE),
-                        Serdes.String(), new SessionsSerde()).withCachingEnabled(), TimeIndex.storeBuilder(DUE_STORE));
+                        Serdes.String(), new SessionsSerde()), TimeIndex.storeBuilder(DUE_STORE));
             }
         };
     }

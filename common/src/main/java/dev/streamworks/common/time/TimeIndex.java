@@ -44,8 +44,9 @@ public final class TimeIndex {
     }
 
     public static StoreBuilder<KeyValueStore<Bytes, byte[]>> storeBuilder(String name) {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray())
-                .withCachingEnabled();
+        // not cached: an entry is written once and taken once, far apart in time, so a record cache
+        // would save no write and crowd out the stores whose keys repeat (aggregates)
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.Bytes(), Serdes.ByteArray());
     }
 
     /** One due entry. */

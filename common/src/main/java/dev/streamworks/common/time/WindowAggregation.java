@@ -128,13 +128,16 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
     @Override
     public Set<StoreBuilder<?>> stores() {
         Set<StoreBuilder<?>> stores = new HashSet<>();
-        stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(storeName()), WindowKey.SERDE,
-                spec.aggregateSerde).withCachingEnabled());
+        StoreBuilder<KeyValueStore<WindowKey, A>> windowStore = Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(storeName()), WindowKey.SERDE, spec.aggregateSerde);
+        stores.add(spec.recordCache ? windowStore.withCachingEnabled() : windowStore);
         stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(closedStoreName()), Serdes.String(),
                 Serdes.Long()).withCachingEnabled());
         if (spec.distinct != null) {
+            // not cached: each (window, key, value) is written once, a cache would only crowd out
+            // the aggregates, whose updates it coalesces
             stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(distinctStoreName()), Serdes.Bytes(),
-                    Serdes.ByteArray()).withCachingEnabled());
+                    Serdes.ByteArray()));
         }
         return stores;
     }
@@ -340,6 +343,7 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
         private OutputMapper<A> mapper = (key, window, aggregate) -> null;
         private String outputSink;
         private UpdateListener<T, A> listener;
+        private boolean recordCache = true;
         private List<String> lateOutputs = List.of();
         private String lateSink;
         private EventTime eventTime;
@@ -380,6 +384,19 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
 
         public Builder<T, A> onUpdate(UpdateListener<T, A> listener) {
             this.listener = listener;
+            return this;
+        }
+
+        /**
+         * Whether the window store has a record cache (the default). The cache coalesces a window's
+         * updates between commits: fewer changelog records and, in {@code UPDATE} mode, fewer
+         * outputs. Keys that rarely repeat within a commit interval (per user) gain nothing from it
+         * and crowd out the keys that do: Kafka Streams' cache is shared by the stores of a stream
+         * thread and, once full, evicts from the store being written, so a store with few keys
+         * then loses its entries at every write and coalesces nothing.
+         */
+        public Builder<T, A> recordCache(boolean enabled) {
+            this.recordCache = enabled;
             return this;
         }
 
