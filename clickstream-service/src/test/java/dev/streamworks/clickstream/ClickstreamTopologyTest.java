@@ -227,6 +227,24 @@ class ClickstreamTopologyTest {
         }
 
         @Test
+        void shouldCountOneEventIdOfTwoUsersAsTwoEventsInTheSameTask() {
+            start();
+
+            // the driver has one partition: both users' clicks meet the same dedup store
+            cs.click("e1", minutes(1), "u1", "view", "p1", 1.0, 1);
+            cs.click("e1", minutes(1), "u2", "view", "p1", 1.0, 1);
+            cs.click("e1", minutes(2), "u2", "view", "p1", 1.0, 1);
+
+            assertThat(cs.lastPerKey("user-activity", UserActivity.class))
+                    .extractingFromEntries(e -> e.getKey(), e -> e.getValue().totalEvents())
+                    .containsExactlyInAnyOrder(tuple("u1", 1L), tuple("u2", 1L));
+            assertThat(cs.lastPerKey("product-conversion", ProductConversion.class))
+                    .extractingFromEntries(e -> e.getKey(), e -> e.getValue().views())
+                    .containsExactly(tuple("p1", 2L));
+            assertThat(cs.registry.get(ClickDedupProcessor.DUPLICATES).counter().count()).isEqualTo(1.0);
+        }
+
+        @Test
         void shouldDropACopyWithAnotherTimestampWhoseFirstCopyIsInThePreviousHour() {
             start();
 

@@ -36,7 +36,7 @@ import java.util.Set;
  * task: a duplicate is a copy of an event, with its {@code user_id}, so every copy of an id meets
  * the same store, and a user's clicks keep their input order on the way (impressions pass through).
  * <p>
- * State: per id the kept copy's event time and read watermark (a key-value store), and an index by
+ * State: per user and id the kept copy's event time and read watermark (a key-value store), and an index by
  * the time the watermark makes it useless ({@code rwm + window}: no later copy can then satisfy the
  * second condition), by which it is deleted. Both stores are compacted and cleared by tombstones.
  * <p>
@@ -108,18 +108,28 @@ public final class ClickDedupProcessor implements Processor<String, UserEvent, S
         Click click = event.click();
         long time = click.eventTime().toEpochMilli();
         long rwm = Stamp.rwmOf(record.headers(), record.timestamp());
-        Kept first = kept.get(click.eventId());
+        String copyKey = copyKey(click);
+        Kept first = kept.get(copyKey);
         if (first != null && Math.abs(time - first.eventTimeMs()) < windowMs && rwm - first.rwm() < windowMs) {
             duplicates.increment();
             return;
         }
-        byte[] id = click.eventId().getBytes(StandardCharsets.UTF_8);
+        byte[] id = copyKey.getBytes(StandardCharsets.UTF_8);
         if (first != null) {
             expiry.delete(first.rwm() + windowMs, id);
         }
-        kept.put(click.eventId(), new Kept(time, rwm));
+        kept.put(copyKey, new Kept(time, rwm));
         expiry.put(rwm + windowMs, id);
         context.forward(record);
+    }
+
+    /**
+     * The key of an event's copies: its user and {@code event_id} (docs/semantics.md section 4: a
+     * copy of an event has its user; one id with two users is two events, which may share this
+     * task).
+     */
+    static String copyKey(Click click) {
+        return click.userId() + '\u0000' + click.eventId();
     }
 
     private void evict() {
