@@ -96,15 +96,16 @@ public final class Faults {
             }
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        String section = Reliability.section(options.command(), options.seed(), outcomes, took);
         if (options.report() != null) {
-            Reliability.write(options.report(), section);
+            Reliability.write(options.report(), options.command(), options.seed(), outcomes, took);
             log.info("Figures written to {}", options.report());
         } else {
-            Files.writeString(runDir.resolve("RELIABILITY.md"), section);
+            Files.writeString(runDir.resolve("RELIABILITY.md"),
+                    Reliability.section(options.command(), options.seed(), outcomes, took));
         }
         return outcomes;
     }
+
 
     private static Scenario.Outcome report(Scenario.Outcome outcome) {
         if (outcome.passed()) {
