@@ -50,7 +50,8 @@ public final class Faults {
 
     private static final String USAGE = """
             Usage: ./faults.sh [--scenarios kills,history,two-instances,broker-outage,poison,restart-time]
-                               [--services iot,fraud] [--poisoned iot,fraud,clickstream,cdc] [--seed N]
+                               [--services iot,fraud,clickstream,cdc] [--poisoned iot,fraud,clickstream,cdc]
+                               [--seed N]
                                [--kills 10] [--records 6000] [--outage 70s] [--restart-keys 1000000]
                                [--report RELIABILITY.md]
             Details: faults/README.md""";
@@ -78,6 +79,7 @@ public final class Faults {
         for (String scenario : options.scenarios()) {
             // the poison corpus goes to every input of every service
             List<Target> targets = scenario.equals("poison") ? options.poisoned()
+                    : options.services().isEmpty() ? defaultServices(scenario)
                     : options.services().stream().map(Target::named).toList();
             if (scenario.equals("restart-time")) {
                 outcomes.add(report(scenarios.restartTime(options.restartKeys(), false)));
@@ -106,6 +108,13 @@ public final class Faults {
         return outcomes;
     }
 
+    /**
+     * The services of a scenario when {@code --services} names none: every service for the kills on
+     * recent and on year-old event times; iot-alerts and fraud for two instances and the broker outage.
+     */
+    static List<Target> defaultServices(String scenario) {
+        return scenario.equals("kills") || scenario.equals("history") ? Target.ALL : List.of(Target.IOT, Target.FRAUD);
+    }
 
     private static Scenario.Outcome report(Scenario.Outcome outcome) {
         if (outcome.passed()) {
@@ -137,7 +146,7 @@ public final class Faults {
         String repository = System.getProperty("faults.repository", ".");
         Options options = new Options(
                 list(values.remove("scenarios"), "kills,history,two-instances,broker-outage,poison,restart-time"),
-                list(values.remove("services"), "iot,fraud"),
+                list(values.remove("services"), ""),
                 seed,
                 Integer.parseInt(values.getOrDefault("kills", "10")),
                 Integer.parseInt(values.getOrDefault("records", "6000")),
