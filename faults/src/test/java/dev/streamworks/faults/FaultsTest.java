@@ -48,7 +48,7 @@ class FaultsTest {
     void shouldKeepTheShortVersionSmall() {
         Faults.Options options = Faults.shortVersion(7);
 
-        assertThat(options.scenarios()).containsExactly("kills", "two-instances", "broker-outage", "poison");
+        assertThat(options.scenarios()).containsExactly("kills", "history", "two-instances", "broker-outage", "poison");
         assertThat(options.poisoned()).isEqualTo(List.of(Target.IOT, Target.FRAUD));
         assertThat(options.report()).isNull();
     }
