@@ -50,7 +50,8 @@ class DeployComposeTest {
         Map<String, DeploySizing> sizing = DeploySizing.fromReadme();
         for (String name : SERVICES) {
             Map<String, Object> environment = environment(name);
-            assertThat(String.valueOf(environment.get("JAVA_TOOL_OPTIONS"))).as(name).contains("-XX:+ExitOnOutOfMemoryError");
+            assertThat(String.valueOf(environment.get("JAVA_TOOL_OPTIONS"))).as(name).contains("-XX:+ExitOnOutOfMemoryError")
+                    .as(name + ": no start-up flag that costs throughput (deploy/README.md, start-up)").doesNotContain("TieredStopAtLevel");
             long heap = DeploySizing.heapOf(String.valueOf(environment.get("JAVA_TOOL_OPTIONS")));
             long pool = DeploySizing.bytes(String.valueOf(environment.get("STREAMWORKS_ROCKSDB_TOTAL_MEMORY")));
             long limit = DeploySizing.bytes(String.valueOf(memoryLimit(name)));

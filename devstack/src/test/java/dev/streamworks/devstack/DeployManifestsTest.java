@@ -148,7 +148,8 @@ class DeployManifestsTest {
             Map<String, Object> env = env(container);
             long heap = DeploySizing.heapOf(String.valueOf(env.get("JAVA_TOOL_OPTIONS")));
             long pool = DeploySizing.bytes(String.valueOf(env.get("STREAMWORKS_ROCKSDB_TOTAL_MEMORY")));
-            assertThat(String.valueOf(env.get("JAVA_TOOL_OPTIONS"))).contains("-XX:+ExitOnOutOfMemoryError");
+            assertThat(String.valueOf(env.get("JAVA_TOOL_OPTIONS"))).contains("-XX:+ExitOnOutOfMemoryError")
+                    .as("no start-up flag that costs throughput (deploy/README.md, start-up)").doesNotContain("TieredStopAtLevel");
             assertThat(limit).as(name + ": limit above heap + RocksDB pool + JVM overhead")
                     .isGreaterThanOrEqualTo(heap + pool + MIN_NON_HEAP_OVERHEAD);
             DeploySizing documented = sizing.get(name);

@@ -35,13 +35,13 @@ public final class Faults {
     }
 
     /**
-     * The short version, for {@code ./mvnw verify}: iot-alerts killed twice (one restart wiped),
-     * two instances with one killed, the broker down 15 s (these three share one reference run),
-     * and the poison corpus on iot-alerts and fraud; small inputs. The year-old {@code history} scenario joins it once the windowed
-     * stores' changelogs no longer expire by time (the event-time rewrite): today it loses records.
+     * The short version, for {@code ./mvnw verify}: iot-alerts killed twice (one restart wiped) on
+     * recent and on year-old event times (the broker checking retention every 5 s), two instances
+     * with one killed, the broker down 15 s (these share one reference run, the year-old kills their
+     * own), and the poison corpus on iot-alerts and fraud; small inputs.
      */
     static Options shortVersion(long seed) {
-        return new Options(List.of("kills", "two-instances", "broker-outage", "poison"), List.of("iot"), seed, 2,
+        return new Options(List.of("kills", "history", "two-instances", "broker-outage", "poison"), List.of("iot"), seed, 2,
                 1_200, Duration.ofSeconds(15), 0, null, "./mvnw verify (FaultSuiteIT)", List.of(Target.IOT, Target.FRAUD));
     }
 
@@ -50,7 +50,8 @@ public final class Faults {
 
     private static final String USAGE = """
             Usage: ./faults.sh [--scenarios kills,history,two-instances,broker-outage,poison,restart-time]
-                               [--services iot,fraud] [--poisoned iot,fraud,clickstream,cdc] [--seed N]
+                               [--services iot,fraud,clickstream,cdc] [--poisoned iot,fraud,clickstream,cdc]
+                               [--seed N]
                                [--kills 10] [--records 6000] [--outage 70s] [--restart-keys 1000000]
                                [--report RELIABILITY.md]
             Details: faults/README.md""";
@@ -78,6 +79,7 @@ public final class Faults {
         for (String scenario : options.scenarios()) {
             // the poison corpus goes to every input of every service
             List<Target> targets = scenario.equals("poison") ? options.poisoned()
+                    : options.services().isEmpty() ? defaultServices(scenario)
                     : options.services().stream().map(Target::named).toList();
             if (scenario.equals("restart-time")) {
                 outcomes.add(report(scenarios.restartTime(options.restartKeys(), false)));
@@ -96,14 +98,22 @@ public final class Faults {
             }
         }
         Duration took = Duration.ofNanos(System.nanoTime() - started);
-        String section = Reliability.section(options.command(), options.seed(), outcomes, took);
         if (options.report() != null) {
-            Reliability.write(options.report(), section);
+            Reliability.write(options.report(), options.command(), options.seed(), outcomes, took);
             log.info("Figures written to {}", options.report());
         } else {
-            Files.writeString(runDir.resolve("RELIABILITY.md"), section);
+            Files.writeString(runDir.resolve("RELIABILITY.md"),
+                    Reliability.section(options.command(), options.seed(), outcomes, took));
         }
         return outcomes;
+    }
+
+    /**
+     * The services of a scenario when {@code --services} names none: every service for the kills on
+     * recent and on year-old event times; iot-alerts and fraud for two instances and the broker outage.
+     */
+    static List<Target> defaultServices(String scenario) {
+        return scenario.equals("kills") || scenario.equals("history") ? Target.ALL : List.of(Target.IOT, Target.FRAUD);
     }
 
     private static Scenario.Outcome report(Scenario.Outcome outcome) {
@@ -136,7 +146,7 @@ public final class Faults {
         String repository = System.getProperty("faults.repository", ".");
         Options options = new Options(
                 list(values.remove("scenarios"), "kills,history,two-instances,broker-outage,poison,restart-time"),
-                list(values.remove("services"), "iot,fraud"),
+                list(values.remove("services"), ""),
                 seed,
                 Integer.parseInt(values.getOrDefault("kills", "10")),
                 Integer.parseInt(values.getOrDefault("records", "6000")),

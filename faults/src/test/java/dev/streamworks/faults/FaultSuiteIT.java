@@ -28,6 +28,6 @@ class FaultSuiteIT {
         assertThat(outcomes).as("seed %d (replay: ./faults.sh --seed %d)", seed, seed).isNotEmpty()
                 .allSatisfy(outcome -> assertThat(outcome.passed()).as("seed %d: %s", seed, outcome.summary()).isTrue());
         assertThat(outcomes.stream().map(Scenario.Outcome::scenario).collect(Collectors.toSet()))
-                .contains("kills", "two-instances", "broker-outage", "poison");
+                .contains("kills", "history", "two-instances", "broker-outage", "poison");
     }
 }

@@ -31,6 +31,14 @@ class FaultsTest {
     }
 
     @Test
+    void shouldKillEveryServiceAndRunTheOtherScenariosOnIotAndFraudByDefault() {
+        assertThat(Faults.parse(new String[0]).services()).isEmpty();
+        assertThat(Faults.defaultServices("kills")).isEqualTo(Target.ALL);
+        assertThat(Faults.defaultServices("history")).isEqualTo(Target.ALL);
+        assertThat(Faults.defaultServices("broker-outage")).containsExactly(Target.IOT, Target.FRAUD);
+    }
+
+    @Test
     void shouldRejectUnknownOptionsAndServices() {
         assertThatThrownBy(() -> Faults.parse(new String[] {"--kils", "3"})).hasMessageContaining("kils");
         assertThatThrownBy(() -> Target.named("billing")).hasMessageContaining("billing");
@@ -40,7 +48,7 @@ class FaultsTest {
     void shouldKeepTheShortVersionSmall() {
         Faults.Options options = Faults.shortVersion(7);
 
-        assertThat(options.scenarios()).containsExactly("kills", "two-instances", "broker-outage", "poison");
+        assertThat(options.scenarios()).containsExactly("kills", "history", "two-instances", "broker-outage", "poison");
         assertThat(options.poisoned()).isEqualTo(List.of(Target.IOT, Target.FRAUD));
         assertThat(options.report()).isNull();
     }

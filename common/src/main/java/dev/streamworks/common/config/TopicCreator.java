@@ -85,39 +85,44 @@ public final class TopicCreator {
 
     /**
      * Creates the missing topics of {@code service}, the dead-letter and late topics large enough
-     * for any record its inputs accept, and returns the sizes read from the cluster.
+     * for any record its inputs accept, and returns the sizes read from the cluster. One Admin
+     * client for all of it: this runs on every start, before Kafka Streams, so it is on the path of
+     * a restart.
      */
     public Sizes prepare(String applicationId, ServiceDescriptor service, Duration timeout) {
-        createMissing(ownTopics(service), timeout);
-        int largestInput = service.inputs().isEmpty() ? 0
-                : maxMessageBytes(service.inputs(), timeout).values().stream().mapToInt(Integer::intValue).max().orElse(0);
-        int recordBytes = props.recordBytes(largestInput);
-        createMissing(errorTopics(applicationId, recordBytes), timeout);
-        String deadLetter = Topics.deadLetter(applicationId);
-        int deadLetterTopic = maxMessageBytes(List.of(deadLetter), timeout).get(deadLetter);
-        if (deadLetterTopic < recordBytes) {
-            log.warn("Topic {} accepts records up to {} bytes, the inputs up to {}: a dead letter larger than that "
-                    + "will be cut to fit (header {}); raise its max.message.bytes to {} to keep them whole",
-                    deadLetter, deadLetterTopic, largestInput, DeadLetterRecords.TRUNCATED_FROM, recordBytes);
+        try (Admin client = admin.get()) {
+            createMissing(client, ownTopics(service), timeout);
+            int largestInput = service.inputs().isEmpty() ? 0 : configs(client, service.inputs(), timeout).values()
+                    .stream().mapToInt(TopicCreator::maxMessageBytes).max().orElse(0);
+            int recordBytes = props.recordBytes(largestInput);
+            createMissing(client, errorTopics(applicationId, recordBytes), timeout);
+            String deadLetter = Topics.deadLetter(applicationId);
+            List<String> written = new ArrayList<>(service.outputs());
+            written.addAll(service.compactedOutputs());
+            written.add(deadLetter);
+            written.add(Topics.late(applicationId));
+            Map<String, Config> configs = configs(client, written, timeout);
+            int deadLetterTopic = maxMessageBytes(configs.get(deadLetter));
+            if (deadLetterTopic < recordBytes) {
+                log.warn("Topic {} accepts records up to {} bytes, the inputs up to {}: a dead letter larger than that "
+                        + "will be cut to fit (header {}); raise its max.message.bytes to {} to keep them whole",
+                        deadLetter, deadLetterTopic, largestInput, DeadLetterRecords.TRUNCATED_FROM, recordBytes);
+            }
+            log.info("Inputs accept records up to {} bytes; the service writes records up to {} bytes", largestInput,
+                    recordBytes);
+            Map<String, Long> timeRetention = timeRetention(configs);
+            timeRetention.forEach((topic, retention) -> log.warn("Topic {} deletes records older than {} ms (retention.ms, "
+                    + "cleanup.policy delete): the service stamps what it writes there with event times, so a replay or "
+                    + "a backfill of older events is deleted at the broker's next retention check; set retention.ms=-1 "
+                    + "(and bound it with retention.bytes) to keep history", topic, retention));
+            return new Sizes(largestInput, recordBytes, deadLetterTopic, timeRetention);
         }
-        log.info("Inputs accept records up to {} bytes; the service writes records up to {} bytes", largestInput,
-                recordBytes);
-        List<String> written = new ArrayList<>(service.outputs());
-        written.addAll(service.compactedOutputs());
-        written.add(deadLetter);
-        written.add(Topics.late(applicationId));
-        Map<String, Long> timeRetention = timeRetention(written, timeout);
-        timeRetention.forEach((topic, retention) -> log.warn("Topic {} deletes records older than {} ms (retention.ms, "
-                + "cleanup.policy delete): the service stamps what it writes there with event times, so a replay or "
-                + "a backfill of older events is deleted at the broker's next retention check; set retention.ms=-1 "
-                + "(and bound it with retention.bytes) to keep history", topic, retention));
-        return new Sizes(largestInput, recordBytes, deadLetterTopic, timeRetention);
     }
 
-    /** The topics among {@code topics} whose time retention deletes records by their timestamp, and that retention. */
-    private Map<String, Long> timeRetention(List<String> topics, Duration timeout) {
+    /** The topics among {@code configs} whose time retention deletes records by their timestamp, and that retention. */
+    private static Map<String, Long> timeRetention(Map<String, Config> configs) {
         Map<String, Long> deleting = new java.util.TreeMap<>();
-        configs(topics, timeout).forEach((topic, config) -> {
+        configs.forEach((topic, config) -> {
             boolean delete = config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value().contains(TopicConfig.CLEANUP_POLICY_DELETE);
             long retention = Long.parseLong(config.get(TopicConfig.RETENTION_MS_CONFIG).value());
             if (delete && retention >= 0) {
@@ -127,17 +132,14 @@ public final class TopicCreator {
         return deleting;
     }
 
-    /** The {@code max.message.bytes} in force for each topic (its own, or the broker's default). */
-    private Map<String, Integer> maxMessageBytes(List<String> topics, Duration timeout) {
-        Map<String, Integer> limits = new HashMap<>();
-        configs(topics, timeout).forEach((topic, config) ->
-                limits.put(topic, Integer.parseInt(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value())));
-        return limits;
+    /** The {@code max.message.bytes} in force for a topic (its own, or the broker's default). */
+    private static int maxMessageBytes(Config config) {
+        return Integer.parseInt(config.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
     }
 
     /** The configuration in force for each topic. */
-    private Map<String, Config> configs(List<String> topics, Duration timeout) {
-        try (Admin client = admin.get()) {
+    private static Map<String, Config> configs(Admin client, List<String> topics, Duration timeout) {
+        try {
             List<ConfigResource> resources = topics.stream()
                     .map(topic -> new ConfigResource(ConfigResource.Type.TOPIC, topic)).toList();
             Map<String, Config> configs = new HashMap<>();
@@ -189,8 +191,8 @@ public final class TopicCreator {
     }
 
     /** Creates what is missing; waits up to {@code timeout} for the cluster to answer. */
-    public void createMissing(List<NewTopic> topics, Duration timeout) {
-        try (Admin client = admin.get()) {
+    private static void createMissing(Admin client, List<NewTopic> topics, Duration timeout) {
+        try {
             Set<String> existing = client.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             List<NewTopic> missing = topics.stream().filter(topic -> !existing.contains(topic.name())).toList();
             if (missing.isEmpty()) {

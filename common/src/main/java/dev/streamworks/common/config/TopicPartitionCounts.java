@@ -3,6 +3,7 @@ package dev.streamworks.common.config;
 import dev.streamworks.common.time.PartitionCounts;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 import java.time.Duration;
@@ -47,17 +48,17 @@ public final class TopicPartitionCounts implements PartitionCounts {
             return;
         }
         try (Admin client = admin.get()) {
+            // one request for every input (this is on the path of every start)
+            var described = client.describeTopics(topics).topicNameValues();
             for (String topic : topics) {
-                counts.put(topic, describe(client, topic));
+                counts.put(topic, count(described.get(topic), topic));
             }
         }
     }
 
-    private int describe(Admin client, String topic) {
+    private int count(KafkaFuture<TopicDescription> description, String topic) {
         try {
-            TopicDescription description = client.describeTopics(List.of(topic)).allTopicNames()
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(topic);
-            return description.partitions().size();
+            return description.get(timeout.toMillis(), TimeUnit.MILLISECONDS).partitions().size();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof UnknownTopicOrPartitionException) {
                 return forMissing;

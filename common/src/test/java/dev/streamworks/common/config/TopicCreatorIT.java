@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,13 +47,18 @@ class TopicCreatorIT {
         StreamworksProperties props = new StreamworksProperties(null, defaults.guarantee(), DataSize.ofMegabytes(1),
                 defaults.maxFutureSkew(), null, false, new StreamworksProperties.Topics(3, (short) 1, null),
                 defaults.progress(), defaults.rocksdb(), defaults.stuckAfter(), null, defaults.idleTimeout(), false);
-        TopicCreator creator = new TopicCreator(() -> Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                KafkaBroker.shared().bootstrapServers())), props);
+        AtomicInteger clients = new AtomicInteger();
+        TopicCreator creator = new TopicCreator(() -> {
+            clients.incrementAndGet();
+            return newAdmin();
+        }, props);
         ServiceDescriptor service = new ServiceDescriptor(List.of("creator-it-input"), List.of("creator-it-output"),
                 List.of("creator-it-table"));
 
         TopicCreator.Sizes first = creator.prepare("creator-it", service, Duration.ofSeconds(30));
         TopicCreator.Sizes again = creator.prepare("creator-it", service, Duration.ofSeconds(30));
+
+        assertThat(clients).as("one Admin client per start (it is on the path of every restart)").hasValue(2);
 
         Map<String, TopicDescription> topics = admin.describeTopics(List.of("creator-it-input", "creator-it-output",
                 "creator-it-table", "creator-it.dlq", "creator-it.late")).allTopicNames().get(30, TimeUnit.SECONDS);
@@ -88,6 +94,26 @@ class TopicCreatorIT {
         assertThat(sizes.largestInput()).as("the broker's default for a new input").isPositive();
         assertThat(sizes.timeRetention()).as("existing topics whose retention deletes old event times")
                 .containsExactly(Map.entry("small-it-output", 86_400_000L), Map.entry("small-it.dlq", 604_800_000L));
+    }
+
+    @Test
+    void shouldReadThePartitionsOfEveryInputInOneRequestAndGiveAMissingOneTheCountItWillBeCreatedWith()
+            throws Exception {
+        admin.createTopics(List.of(new NewTopic("counts-it-a", 3, (short) 1), new NewTopic("counts-it-b", 1, (short) 1)))
+                .all().get(30, TimeUnit.SECONDS);
+        AtomicInteger clients = new AtomicInteger();
+        TopicPartitionCounts counts = new TopicPartitionCounts(() -> {
+            clients.incrementAndGet();
+            return newAdmin();
+        }, List.of("counts-it-a", "counts-it-missing", "counts-it-b"), 6, Duration.ofSeconds(30));
+
+        assertThat(List.of(counts.of("counts-it-a"), counts.of("counts-it-missing"), counts.of("counts-it-b")))
+                .containsExactly(3, 6, 1);
+        assertThat(clients).hasValue(1);
+    }
+
+    private static Admin newAdmin() {
+        return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBroker.shared().bootstrapServers()));
     }
 
     private static Config config(String topic) throws Exception {
