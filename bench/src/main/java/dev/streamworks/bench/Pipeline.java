@@ -25,10 +25,11 @@ import java.util.function.Function;
  * @param latencyArgs    service arguments for the latency run (update mode: an output per changed window per commit)
  * @param topicsToReset  topics the service owns, deleted between runs on an external broker
  * @param traffic        the generator, given a run's prefix and seed
+ * @param idFields       the input fields that identify one event of the generator (for the late check)
  */
 public record Pipeline(String name, String module, String applicationId, String inputTopic, String latencyOutput,
                        String countField, List<String> serviceArgs, List<String> latencyArgs, List<String> topicsToReset,
-                       Function<Long, BenchTraffic> traffic) {
+                       Function<Long, BenchTraffic> traffic, List<String> idFields) {
 
     /** One output record traced back: its window's correlation key and how many inputs it counts. */
     public record Correlated(String correlationKey, long count) {
@@ -37,7 +38,7 @@ public record Pipeline(String name, String module, String applicationId, String 
     public static final Pipeline IOT = new Pipeline("iot", "iot-alerts-service", "iot-alerts", "iot-telemetry",
             "device-stats-5m", "num_readings", List.of(), List.of("--streamworks.iot.emit=update"),
             List.of("iot-telemetry", "device-stats-5m", "device-alerts"),
-            seed -> new BenchTelemetry(1000, seed));
+            seed -> new BenchTelemetry(1000, seed), List.of("device_id", "event_timestamp"));
 
     private static final List<String> CLICKSTREAM_TOPICS = List.of("user-clicks", "user-impressions", "cdc.users",
             "clicks-per-product-5m", "event-type-counts", "user-sessions", "user-activity", "product-conversion",
@@ -46,7 +47,7 @@ public record Pipeline(String name, String module, String applicationId, String 
     /** clickstream-service computing all nine outputs of docs/topics.md, clickstream-service (its default). */
     public static final Pipeline CLICKSTREAM = new Pipeline("clickstream", "clickstream-service", "clickstream",
             "user-clicks", "clicks-per-product-5m", "clicks", List.of(), List.of(), CLICKSTREAM_TOPICS,
-            seed -> new BenchClicks(500, 20_000, "b" + Long.toHexString(seed), seed));
+            seed -> new BenchClicks(500, 20_000, "b" + Long.toHexString(seed), seed), List.of("event_id"));
 
     /**
      * clickstream-service computing only {@code clicks-per-product-5m} (deduplicated, exact distinct
@@ -55,7 +56,7 @@ public record Pipeline(String name, String module, String applicationId, String 
     public static final Pipeline CLICKS_PER_PRODUCT = new Pipeline("clicks-per-product", "clickstream-service",
             "clickstream", "user-clicks", "clicks-per-product-5m", "clicks",
             List.of("--streamworks.clickstream.outputs=clicks-per-product"), List.of(), CLICKSTREAM_TOPICS,
-            CLICKSTREAM.traffic());
+            CLICKSTREAM.traffic(), CLICKSTREAM.idFields());
 
     public static final Map<String, Pipeline> ALL = Map.of(IOT.name(), IOT, CLICKSTREAM.name(), CLICKSTREAM,
             CLICKS_PER_PRODUCT.name(), CLICKS_PER_PRODUCT);
@@ -65,6 +66,29 @@ public record Pipeline(String name, String module, String applicationId, String 
         List<String> args = new ArrayList<>(serviceArgs);
         args.addAll(more);
         return args;
+    }
+
+    /**
+     * The id of an input record of this pipeline: its {@link #idFields} joined by {@code @}
+     * ({@code event_id} of a click; {@code device_id@event_timestamp} of a reading, which has no
+     * id of its own). Null when the value is not JSON with those fields.
+     */
+    public String eventId(String value) {
+        JsonNode node;
+        try {
+            node = Json.mapper().readTree(value);
+        } catch (RuntimeException e) {
+            return null;
+        }
+        StringBuilder id = new StringBuilder();
+        for (String field : idFields) {
+            JsonNode part = node.path(field);
+            if (!part.isString()) {
+                return null;
+            }
+            id.append(id.length() > 0 || field != idFields.get(0) ? "@" : "").append(part.asString());
+        }
+        return id.toString();
     }
 
     public Path jar(Path repository) {
