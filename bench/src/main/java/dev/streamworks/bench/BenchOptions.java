@@ -37,12 +37,13 @@ import java.util.Set;
  * @param repository       the repository root (service jars, mvnw)
  * @param drainTimeout     a drain that takes longer fails; null: the larger of 3 min and 1 s per 2,000 events
  * @param page             hold the live page open on the service during each drain (what it costs)
+ * @param lateShare        share of each drain backlog made truly late (0: the in-order backlog), see {@link LateInjection}
  */
 public record BenchOptions(List<String> pipelines, List<String> modes, List<String> guarantees, int events, int runs,
                            int rate, Duration warmup, Duration duration, Duration backlogSpan, int partitions,
                            String bootstrapServers, Path report, Duration waitIdle, double idleLoad, boolean profile,
                            List<String> jvmOptions, List<String> serviceArgs, Path repository,
-                           Duration drainTimeout, boolean page) {
+                           Duration drainTimeout, boolean page, double lateShare) {
 
     public static final String EXACTLY_ONCE = "exactly_once_v2";
     public static final String AT_LEAST_ONCE = "at_least_once";
@@ -78,6 +79,10 @@ public record BenchOptions(List<String> pipelines, List<String> modes, List<Stri
         @Option(names = "--backlog-span", paramLabel = "DURATION",
                 description = "event time the backlog covers, ending now (default 1h)")
         String backlogSpan;
+        @Option(names = "--late-share", paramLabel = "FRACTION",
+                description = "share of each drain backlog made truly late (50 min before its place, late for every "
+                        + "window + grace), checked against the late topic after the drain (default 0)")
+        String lateShare;
         @Option(names = "--drain-timeout", paramLabel = "DURATION",
                 description = "a longer drain fails (default: 3m or 1 s per 2,000 events)")
         String drainTimeout;
@@ -116,7 +121,7 @@ public record BenchOptions(List<String> pipelines, List<String> modes, List<Stri
         return new BenchOptions(List.of("iot", "clicks-per-product", "clickstream"), List.of("drain", "latency"),
                 List.of(EXACTLY_ONCE, AT_LEAST_ONCE), 1_000_000, 3, 10_000, Duration.ofSeconds(10),
                 Duration.ofSeconds(60), Duration.ofHours(1), 6, null, repository.resolve("BENCHMARKS.md"),
-                Duration.ofMinutes(20), 1.0, false, List.of(), List.of(), repository, null, false);
+                Duration.ofMinutes(20), 1.0, false, List.of(), List.of(), repository, null, false, 0);
     }
 
     /** Parses the options over the defaults; throws IllegalArgumentException with the reason. */
@@ -133,6 +138,7 @@ public record BenchOptions(List<String> pipelines, List<String> modes, List<Stri
     /** The options {@code c} read, over the defaults. */
     static BenchOptions of(Cli c, Path repository) {
         BenchOptions d = defaults(repository);
+        Duration backlogSpan = c.backlogSpan == null ? d.backlogSpan : duration("backlog-span", c.backlogSpan, false);
         return new BenchOptions(
                 c.pipelines == null ? d.pipelines : list("pipelines", c.pipelines, Pipeline.ALL.keySet()),
                 c.modes == null ? d.modes : list("modes", c.modes, Set.of("drain", "latency")),
@@ -142,7 +148,7 @@ public record BenchOptions(List<String> pipelines, List<String> modes, List<Stri
                 c.rate == null ? d.rate : positive("rate", c.rate),
                 c.warmup == null ? d.warmup : duration("warmup", c.warmup, true),
                 c.duration == null ? d.duration : duration("duration", c.duration, false),
-                c.backlogSpan == null ? d.backlogSpan : duration("backlog-span", c.backlogSpan, false),
+                backlogSpan,
                 c.partitions == null ? d.partitions : positive("partitions", c.partitions),
                 c.bootstrapServers == null ? d.bootstrapServers : required("bootstrap-servers", c.bootstrapServers),
                 c.noReport ? null : c.report == null ? d.report : repository.resolve(required("report", c.report)),
@@ -150,14 +156,15 @@ public record BenchOptions(List<String> pipelines, List<String> modes, List<Stri
                 c.idleLoad == null ? d.idleLoad : positiveDouble("idle-load", c.idleLoad),
                 c.profile,
                 List.copyOf(c.jvmOptions), List.copyOf(c.serviceArgs), repository,
-                c.drainTimeout == null ? d.drainTimeout : duration("drain-timeout", c.drainTimeout, false), c.page);
+                c.drainTimeout == null ? d.drainTimeout : duration("drain-timeout", c.drainTimeout, false), c.page,
+                c.lateShare == null ? d.lateShare : lateShare(c.lateShare, backlogSpan));
     }
 
     /** These options with another backlog size (a side-by-side run measures several). */
     public BenchOptions withEvents(int events) {
         return new BenchOptions(pipelines, modes, guarantees, events, runs, rate, warmup, duration, backlogSpan,
                 partitions, bootstrapServers, report, waitIdle, idleLoad, profile, jvmOptions, serviceArgs, repository,
-                drainTimeout, page);
+                drainTimeout, page, lateShare);
     }
 
     /** How long a drain may take before it fails. */
@@ -195,6 +202,26 @@ public record BenchOptions(List<String> pipelines, List<String> modes, List<Stri
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--" + name + ": not a number: " + value);
         }
+    }
+
+    /** A share in [0, 1) that the backlog can hold late: only events at least LateInjection.OFFSET after its start. */
+    private static double lateShare(String value, Duration backlogSpan) {
+        double parsed;
+        try {
+            parsed = Double.parseDouble(required("late-share", value));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--late-share: not a number: " + value);
+        }
+        if (!(parsed >= 0 && parsed < 1)) {
+            throw new IllegalArgumentException("--late-share must be at least 0 and below 1: " + value);
+        }
+        double max = LateInjection.maxShare(backlogSpan);
+        if (parsed > max) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "--late-share=%s does not fit a backlog "
+                    + "spanning %s: only events at least %s after its start can be made late (at most %.3f); "
+                    + "a longer --backlog-span", value, format(backlogSpan), format(LateInjection.OFFSET), max));
+        }
+        return parsed;
     }
 
     private static double positiveDouble(String name, String value) {
@@ -239,6 +266,9 @@ public record BenchOptions(List<String> pipelines, List<String> modes, List<Stri
             line.append(" --events=").append(events).append(" --backlog-span=").append(format(backlogSpan));
             if (drainTimeout != null) {
                 line.append(" --drain-timeout=").append(format(drainTimeout));
+            }
+            if (lateShare > 0) {
+                line.append(" --late-share=").append(lateShare);
             }
         }
         if (modes.contains("latency")) {

@@ -45,26 +45,39 @@ final class DrainRun {
                              Path profile, PrintStream console) throws Exception {
         double load = ProcStats.loadAverage();
         try (Broker broker = Broker.start(options.bootstrapServers(), pipeline)) {
-            double plain = preload(options, pipeline, run, broker, console);
-            return service(options, pipeline, guarantee, run, logDir, profile, console, broker, plain, load);
+            Backlog backlog = preload(options, pipeline, run, broker, console);
+            return service(options, pipeline, guarantee, run, logDir, profile, console, broker, backlog, load);
         }
     }
 
-    /** Creates the input topic, loads the backlog and reads it with the plain consumer; returns its events/s. */
-    static double preload(BenchOptions options, Pipeline pipeline, int run, Broker broker, PrintStream console)
+    /** What {@link #preload} left on the broker: the plain consumer's events/s, the ids of the events made late. */
+    record Backlog(double plainPerSecond, java.util.Set<String> lateIds) {
+    }
+
+    /**
+     * Creates the input topic, loads the backlog (with {@code --late-share} of it made late) and
+     * reads it with the plain consumer.
+     */
+    static Backlog preload(BenchOptions options, Pipeline pipeline, int run, Broker broker, PrintStream console)
             throws Exception {
         broker.createTopic(pipeline.inputTopic(), options.partitions());
-        BenchTraffic traffic = pipeline.traffic().apply(System.nanoTime() ^ run);
-        Load.preload(broker.bootstrapServers(), pipeline.inputTopic(), traffic, options.events(),
-                options.backlogSpan(), console);
+        long seed = System.nanoTime() ^ run;
+        BenchTraffic traffic = pipeline.traffic().apply(seed);
+        LateInjection late = LateInjection.choose(options.events(), options.backlogSpan(), options.lateShare(), seed);
+        Load.Loaded loaded = Load.preload(broker.bootstrapServers(), pipeline.inputTopic(), traffic, options.events(),
+                options.backlogSpan(), late, pipeline::eventId, console);
+        if (late.count() > 0) {
+            console.printf(Locale.ROOT, "made late: %,d events, each %s before its place in the backlog%n",
+                    late.count(), BenchOptions.format(java.time.Duration.ofMillis(late.offsetMs())));
+        }
         double plain = Load.plainConsumerRate(broker.bootstrapServers(), pipeline.inputTopic(), options.events());
         console.printf("plain consumer: %,.0f events/s%n", plain);
-        return plain;
+        return new Backlog(plain, loaded.lateIds());
     }
 
     /** The service drains the backlog {@link #preload} left on {@code broker}. */
     static Results.Drain service(BenchOptions options, Pipeline pipeline, String guarantee, int run, Path logDir,
-                                 Path profile, PrintStream console, Broker broker, double plain, double load)
+                                 Path profile, PrintStream console, Broker broker, Backlog backlog, double load)
             throws Exception {
         Path stateDir = Files.createTempDirectory("bench-state-");
         Path log = logDir.resolve(pipeline.name() + "-drain-" + guarantee + "-" + run + ".log");
@@ -139,12 +152,16 @@ final class DrainRun {
             });
             console.println("late records (per output that could not count them): "
                     + (late.isEmpty() ? "none" : late));
+            String lateTopic = dev.streamworks.common.streams.Topics.late(pipeline.applicationId());
+            LateCheck lateCheck = LateCheck.of(lateTopic, backlog.lateIds(),
+                    LateCheck.readAll(broker.bootstrapServers(), lateTopic), pipeline::eventId);
+            console.println(lateCheck.line());
             double seconds = (end - first) / 1e9;
-            return new Results.Drain(n / seconds, plain, (cpuAtEnd - cpuAtFirst) / (n / 1e6),
+            return new Results.Drain(n / seconds, backlog.plainPerSecond(), (cpuAtEnd - cpuAtFirst) / (n / 1e6),
                     memory.peakRssBytes() / 1048576.0, writes.total(), lateRecords,
                     (first - service.launchedNanos()) / 1e9, seconds, load,
                     Instant.now().minusNanos(System.nanoTime() - first), Instant.now().minusNanos(System.nanoTime() - end),
-                    cpuAtEnd);
+                    cpuAtEnd, lateCheck.injected().size(), lateCheck.found().size(), lateCheck.exact());
         } finally {
             ServiceProcess.deleteTree(stateDir);
         }

@@ -11,11 +11,14 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /** Pre-loading a backlog, and reading it back with a plain consumer (the physical reference). */
 final class Load {
@@ -33,22 +36,31 @@ final class Load {
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
     }
 
+    /** What {@link #preload} loaded: its rate, and the ids ({@link Pipeline#eventId}) of the events made late. */
+    record Loaded(double eventsPerSecond, Set<String> lateIds) {
+    }
+
     /**
      * Sends {@code events} records whose event times are spread evenly over {@code span} ending
-     * now (each key's records in event-time order), with a progress bar on {@code console}.
-     * Returns the load rate in events per second.
+     * now (each key's records in event-time order), except those {@code late} makes late, with a
+     * progress bar on {@code console}; {@code eventId} names each late one.
      */
-    static double preload(String bootstrapServers, String topic, BenchTraffic traffic, int events, Duration span,
-                          PrintStream console) throws Exception {
+    static Loaded preload(String bootstrapServers, String topic, BenchTraffic traffic, int events, Duration span,
+                          LateInjection late, Function<String, String> eventId, PrintStream console)
+            throws Exception {
         AtomicReference<Exception> failure = new AtomicReference<>();
         long nowMs = System.currentTimeMillis();
         long startMs = nowMs - span.toMillis();
         long started = System.nanoTime();
+        Set<String> lateIds = new LinkedHashSet<>();
         try (KafkaProducer<String, String> producer = bulkProducer(bootstrapServers)) {
             ProgressBar bar = new ProgressBar(console, "loading " + topic, events);
             for (int i = 0; i < events; i++) {
-                long eventTimeMs = startMs + (long) ((double) i * span.toMillis() / events);
+                long eventTimeMs = late.eventTime(i, startMs + LateInjection.nominalOffset(i, events, span.toMillis()));
                 BenchTraffic.Generated g = traffic.next(eventTimeMs);
+                if (late.isLate(i) && !lateIds.add(eventId.apply(g.value()))) {
+                    throw new IllegalStateException("two late events with the id " + eventId.apply(g.value()));
+                }
                 producer.send(new ProducerRecord<>(topic, null, eventTimeMs, g.key(), g.value()), (meta, error) -> {
                     if (error != null) {
                         failure.compareAndSet(null, error);
@@ -67,7 +79,7 @@ final class Load {
         if (failure.get() != null) {
             throw failure.get();
         }
-        return events / ((System.nanoTime() - started) / 1e9);
+        return new Loaded(events / ((System.nanoTime() - started) / 1e9), lateIds);
     }
 
     /**

@@ -94,11 +94,11 @@ final class PeerBench {
     private static PeerScenario.Run once(BenchOptions options, PeerOptions peer, Pipeline pipeline, String guarantee,
                                          int run, Path logDir, double load, PrintStream console) throws Exception {
         try (Broker broker = Broker.start(options.bootstrapServers(), pipeline)) {
-            double plain = DrainRun.preload(options, pipeline, run, broker, console);
+            DrainRun.Backlog backlog = DrainRun.preload(options, pipeline, run, broker, console);
             Results.Drain ours = null;
             String oursFailure = null;
             try {
-                ours = DrainRun.service(options, pipeline, guarantee, run, logDir, null, console, broker, plain, load);
+                ours = DrainRun.service(options, pipeline, guarantee, run, logDir, null, console, broker, backlog, load);
                 console.printf(Locale.ROOT, "Streamworks: launch → drained %.1f s (%,.0f events/s), first record after "
                                 + "%.1f s, %.1f CPU s, peak RSS %.0f MB%n", ours.launchToDrainedSec(),
                         options.events() / ours.launchToDrainedSec(), ours.startToRunningSec(),

@@ -55,6 +55,17 @@ final class Report {
                 + String.format(Locale.ROOT, " (≤ %.0f ms, ≤ %.0f MB)", P99_TARGET_MS, RSS_TARGET_MB);
     }
 
+    /**
+     * Injected late events vs distinct ids found in the late topic: "10,000 / 10,000 exact" when
+     * every run found exactly the injected ids, else "MISMATCH in k of n runs".
+     */
+    static String lateCheck(List<Results.Drain> runs) {
+        long mismatched = runs.stream().filter(r -> !r.lateExact()).count();
+        return summary(runs, r -> (double) r.lateInjected()).format("%,.0f") + " / "
+                + summary(runs, r -> (double) r.lateIdsFound()).format("%,.0f")
+                + (mismatched == 0 ? " exact" : " MISMATCH in " + mismatched + " of " + runs.size() + " runs");
+    }
+
     static <T> Summary summary(List<T> runs, ToDoubleFunction<T> figure) {
         return Summary.of(runs.stream().map(figure::applyAsDouble).toList());
     }
@@ -65,8 +76,8 @@ final class Report {
         t.append(String.format(Locale.ROOT, "Drain of a %,d-event backlog: median (min–max) over runs%n%n", events));
         t.append("| service | guarantee | runs | events/s | plain consumer events/s | ratio | drain s "
                 + "| CPU s per M events | peak RSS MB | records written per event | late records "
-                + "| JVM start → first record s | target |\n");
-        t.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + "| late events injected / ids in .late | JVM start → first record s | target |\n");
+        t.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (Scenario s : scenarios) {
             if (!s.isDrain() || s.drains.isEmpty()) {
                 continue;
@@ -81,6 +92,7 @@ final class Report {
                     .append(" | ").append(summary(d, Results.Drain::peakRssMb).format("%.0f"))
                     .append(" | ").append(summary(d, Results.Drain::writesPerEvent).format("%.1f"))
                     .append(" | ").append(summary(d, r -> (double) r.lateRecords()).format("%,.0f"))
+                    .append(" | ").append(lateCheck(d))
                     .append(" | ").append(summary(d, Results.Drain::startToRunningSec).format("%.1f"))
                     .append(" | ").append(drainTarget(s)).append(" |\n");
         }

@@ -19,10 +19,14 @@ final class Results {
      * @param startToRunningSec   JVM launch to the first record processed (an upper bound on launch to RUNNING)
      * @param loadAtStart         1-minute load average when the run started
      * @param cpuSecondsFromLaunch the service's CPU seconds from JVM launch to the output complete
+     * @param lateInjected        events of the backlog made late ({@code --late-share})
+     * @param lateIdsFound        distinct event ids in the late topic after the drain
+     * @param lateExact           those ids are exactly the injected ones
      */
     record Drain(double eventsPerSecond, double plainPerSecond, double cpuSecondsPerMillion, double peakRssMb,
                  double writesPerEvent, long lateRecords, double startToRunningSec, double drainSeconds, double loadAtStart,
-                 java.time.Instant from, java.time.Instant until, double cpuSecondsFromLaunch) {
+                 java.time.Instant from, java.time.Instant until, double cpuSecondsFromLaunch,
+                 long lateInjected, long lateIdsFound, boolean lateExact) {
 
         double ratio() {
             return eventsPerSecond / plainPerSecond;

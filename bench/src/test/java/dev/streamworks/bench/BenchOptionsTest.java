@@ -122,4 +122,27 @@ class BenchOptionsTest {
         assertThat(BenchOptions.parse(new String[] {"--modes=latency,drain,latency"}, REPO).modes())
                 .isEqualTo(List.of("latency", "drain"));
     }
+
+    @Test
+    void lateShareDefaultsToTheInOrderBacklogAndMustFitTheSpan() {
+        assertThat(BenchOptions.parse(new String[0], REPO).lateShare()).isZero();
+        BenchOptions o = BenchOptions.parse(new String[] {"--modes=drain", "--late-share=0.01"}, REPO);
+        assertThat(o.lateShare()).isEqualTo(0.01);
+        assertThat(o.commandLine()).contains(" --late-share=0.01");
+        assertThat(BenchOptions.parse(o.commandLine().substring("./bench.sh ".length()).split(" "), REPO)).isEqualTo(o);
+        assertThat(o.withEvents(5).lateShare()).isEqualTo(0.01);
+        assertThat(BenchOptions.parse(new String[0], REPO).commandLine()).doesNotContain("late-share");
+
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--late-share=1"}, REPO))
+                .hasMessageContaining("below 1");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--late-share=-0.1"}, REPO))
+                .hasMessageContaining("at least 0");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--late-share=x"}, REPO))
+                .hasMessageContaining("not a number");
+        // only the last 10 minutes of a 1-hour backlog can be 50 minutes earlier and still in it
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--late-share=0.2"}, REPO))
+                .hasMessageContaining("--backlog-span");
+        assertThat(BenchOptions.parse(new String[] {"--late-share=0.2", "--backlog-span=2h"}, REPO).lateShare())
+                .isEqualTo(0.2);
+    }
 }

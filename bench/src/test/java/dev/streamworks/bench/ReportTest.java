@@ -14,7 +14,7 @@ class ReportTest {
     private static final Instant T = Instant.parse("2025-12-09T13:00:00Z");
 
     private static Results.Drain drain(double rate, double plain, double load) {
-        return new Results.Drain(rate, plain, 20.0, 400, 12.0, 0, 9.5, 1_000_000 / rate, load, T, T, 30.0);
+        return new Results.Drain(rate, plain, 20.0, 400, 12.0, 0, 9.5, 1_000_000 / rate, load, T, T, 30.0, 0, 0, true);
     }
 
     private static Results.Latency latency(double p99, double rss) {
@@ -23,6 +23,32 @@ class ReportTest {
 
     private static BenchOptions options(String... args) {
         return BenchOptions.parse(args, Path.of("/repo"));
+    }
+
+    @Test
+    void theDrainTableShowsInjectedLateEventsAgainstTheIdsInTheLateTopic() {
+        Scenario exact = new Scenario("clickstream", "drain", "exactly_once_v2");
+        exact.drains.add(new Results.Drain(5_000, 100_000, 200, 900, 30, 60_000, 9.5, 200, 0.3, T, T, 250,
+                10_000, 10_000, true));
+        Scenario off = new Scenario("iot", "drain", "exactly_once_v2");
+        off.drains.addAll(List.of(new Results.Drain(50_000, 100_000, 20, 400, 12, 20_000, 9.5, 20, 0.3, T, T, 30,
+                10_000, 10_000, true), new Results.Drain(50_000, 100_000, 20, 400, 12, 19_998, 9.5, 20, 0.3, T, T, 30,
+                10_000, 9_999, false)));
+
+        String table = Report.drainTable(List.of(exact, off), 1_000_000);
+
+        assertThat(table).contains("| late records | late events injected / ids in .late | JVM start");
+        assertThat(table).contains("| 60,000 | 10,000 / 10,000 exact | 9.5 |");
+        assertThat(table).contains("| 10,000 (10,000–10,000) / 10,000 (9,999–10,000) MISMATCH in 1 of 2 runs |");
+        assertThat(drain(60_000, 100_000, 0.3)).extracting(Results.Drain::lateExact).isEqualTo(true);
+        assertThat(Report.drainTable(List.of(scenario(drain(60_000, 100_000, 0.3))), 1_000_000))
+                .contains("| 0 | 0 / 0 exact |");
+    }
+
+    private static Scenario scenario(Results.Drain drain) {
+        Scenario s = new Scenario("iot", "drain", "exactly_once_v2");
+        s.drains.add(drain);
+        return s;
     }
 
     @Test
@@ -92,7 +118,7 @@ class ReportTest {
     private static Results.Drain ours(double launchToDrained) {
         // 10 s of start-up, the rest draining
         return new Results.Drain(1_000_000 / (launchToDrained - 10), 3_000_000, 25.0, 900, 5.0, 3, 10.0,
-                launchToDrained - 10, 0.5, T, T, 40.0);
+                launchToDrained - 10, 0.5, T, T, 40.0, 0, 0, true);
     }
 
     @Test
