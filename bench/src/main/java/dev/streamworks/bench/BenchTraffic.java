@@ -3,7 +3,8 @@ package dev.streamworks.bench;
 /**
  * Clean, correlatable input for one pipeline: valid records only (no out-of-order, late or
  * broken ones, unlike the devstack's traffic), each with the key of the output record it
- * changes, so an output can be traced back to the inputs it includes.
+ * changes, so an output can be traced back to the inputs it includes. (A drain's backlog can
+ * have some made late on purpose: {@link LateInjection}.)
  */
 public interface BenchTraffic {
 

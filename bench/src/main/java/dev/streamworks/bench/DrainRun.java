@@ -24,6 +24,9 @@ import java.util.SortedMap;
  * under at-least-once the outputs were acknowledged before it. The service's own count must
  * then be N. Polling makes the figure conservative by at most 50 ms at each end, plus at most
  * one commit interval when the last offset to commit lies behind a transaction marker.
+ * <p>
+ * Then the service's late topic is read and its ids compared with those of the events made late
+ * ({@code --late-share}, none by default): {@link LateCheck}.
  */
 final class DrainRun {
 
