@@ -17,7 +17,7 @@ import java.util.Set;
  * The command line (picocli: {@code --help}, {@code --version}). Every option has a default, so
  * {@code ./bench.sh} alone runs the full set.
  *
- * @param pipelines        services to measure ({@code iot}, {@code clicks-per-product}, {@code clickstream})
+ * @param pipelines        services to measure ({@code iot}, {@code clicks-per-product}, {@code clickstream}, {@code fraud})
  * @param modes            {@code drain} and/or {@code latency}
  * @param guarantees       {@code exactly_once_v2} and/or {@code at_least_once}
  * @param events           backlog size per drain run
@@ -59,7 +59,8 @@ public record BenchOptions(List<String> pipelines, List<String> modes, List<Stri
     static final class Cli {
 
         @Option(names = "--pipelines", paramLabel = "LIST", description = "services to measure: iot, clicks-per-product, "
-                + "clickstream (default: all three; clicks-per-product = clickstream computing only that output)")
+                + "clickstream, fraud (default: all four; clicks-per-product = clickstream computing only that output; "
+                + "--peer=spark skips fraud)")
         String pipelines;
         @Option(names = "--modes", paramLabel = "LIST", description = "what to measure: drain, latency (default: both)")
         String modes;
@@ -118,7 +119,7 @@ public record BenchOptions(List<String> pipelines, List<String> modes, List<Stri
     }
 
     public static BenchOptions defaults(Path repository) {
-        return new BenchOptions(List.of("iot", "clicks-per-product", "clickstream"), List.of("drain", "latency"),
+        return new BenchOptions(List.of("iot", "clicks-per-product", "clickstream", "fraud"), List.of("drain", "latency"),
                 List.of(EXACTLY_ONCE, AT_LEAST_ONCE), 1_000_000, 3, 10_000, Duration.ofSeconds(10),
                 Duration.ofSeconds(60), Duration.ofHours(1), 6, null, repository.resolve("BENCHMARKS.md"),
                 Duration.ofMinutes(20), 1.0, false, List.of(), List.of(), repository, null, false, 0);

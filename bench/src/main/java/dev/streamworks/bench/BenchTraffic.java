@@ -8,7 +8,7 @@ package dev.streamworks.bench;
  */
 public interface BenchTraffic {
 
-    /** One generated input record. */
+    /** One generated input record; {@code correlationKey} null when no output answers it. */
     record Generated(String key, String value, String correlationKey) {
     }
 

@@ -11,7 +11,8 @@ import java.util.SplittableRandom;
  * A late one gets {@code nominal - OFFSET} instead. {@link #OFFSET} (50 min) is larger than every
  * window + grace of the bench's pipelines (the largest: clickstream's sessions, gap 30 min + grace
  * 10 min, late when {@code t + 40 min <= rwm}; its 5-minute windows with 10 min grace, iot's too,
- * 15 min; docs/semantics.md), and only events whose nominal time is at least {@code OFFSET} after
+ * 15 min; fraud's grace, 15 min: a transaction is late when {@code t + 15 min <=} its input
+ * partition's stream time; docs/semantics.md), and only events whose nominal time is at least {@code OFFSET} after
  * the backlog's start are chosen: every partition has then been read up to about the event's
  * nominal time, so its read watermark is more than 40 min past the late event time whatever the
  * interleaving, while the late time stays inside the backlog's span (in its first windows, which the

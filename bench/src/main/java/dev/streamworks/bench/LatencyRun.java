@@ -104,7 +104,10 @@ final class LatencyRun {
                     long ms = now.toEpochMilli();
                     long us = micros(now);
                     BenchTraffic.Generated g = traffic.next(ms);
-                    correlator.sent(g.correlationKey(), us);
+                    if (g.correlationKey() != null) {
+                        // null: no output answers this input (a fraud transaction that raises no alert)
+                        correlator.sent(g.correlationKey(), us);
+                    }
                     producer.send(new ProducerRecord<>(pipeline.inputTopic(), null, ms, g.key(), g.value()),
                             (meta, error) -> {
                                 if (error != null) {

@@ -20,7 +20,8 @@ import java.util.function.Function;
  * @param applicationId  the Kafka Streams application id (its consumer group and internal topic prefix)
  * @param inputTopic     the topic the bench loads
  * @param latencyOutput  the output whose records are correlated with inputs
- * @param countField     the field of {@code latencyOutput} that counts the window's inputs so far
+ * @param countField     the field of {@code latencyOutput} that counts the window's inputs so far; null when
+ *                       each output answers one input, named by the output's first {@link #idFields} field
  * @param serviceArgs    service arguments for every run
  * @param latencyArgs    service arguments for the latency run (update mode: an output per changed window per commit)
  * @param topicsToReset  topics the service owns, deleted between runs on an external broker
@@ -58,8 +59,17 @@ public record Pipeline(String name, String module, String applicationId, String 
             List.of("--streamworks.clickstream.outputs=clicks-per-product"), List.of(), CLICKSTREAM_TOPICS,
             CLICKSTREAM.traffic(), CLICKSTREAM.idFields());
 
+    /**
+     * fraud-service: transactions keyed by user; an alert of {@code fraud-alerts} answers the
+     * transaction it names ({@code transaction_id}), so the latency is measured on the transactions
+     * that raise an alert ({@link BenchTransactions}).
+     */
+    public static final Pipeline FRAUD = new Pipeline("fraud", "fraud-service", "fraud", "transactions",
+            "fraud-alerts", null, List.of(), List.of(), List.of("transactions", "fraud-alerts"),
+            seed -> new BenchTransactions(50_000, "b" + Long.toHexString(seed), seed), List.of("transaction_id"));
+
     public static final Map<String, Pipeline> ALL = Map.of(IOT.name(), IOT, CLICKSTREAM.name(), CLICKSTREAM,
-            CLICKS_PER_PRODUCT.name(), CLICKS_PER_PRODUCT);
+            CLICKS_PER_PRODUCT.name(), CLICKS_PER_PRODUCT, FRAUD.name(), FRAUD);
 
     /** This pipeline's service arguments followed by {@code more}. */
     public List<String> args(List<String> more) {
@@ -97,14 +107,19 @@ public record Pipeline(String name, String module, String applicationId, String 
 
     /**
      * Traces an output record of {@link #latencyOutput} back: the record key plus the window start
-     * give the correlation key, {@link #countField} the number of inputs it includes. Null when the
-     * value is not such a record.
+     * give the correlation key, {@link #countField} the number of inputs it includes. Without a
+     * count field, the output answers the one input whose id (first of {@link #idFields}) it
+     * carries: that id is the correlation key, the count 1. Null when the value is not such a record.
      */
     public Correlated correlate(String key, String value) {
         if (key == null || value == null) {
             return null;
         }
         JsonNode node = Json.mapper().readTree(value);
+        if (countField == null) {
+            JsonNode id = node.path(idFields.get(0));
+            return id.isString() ? new Correlated(id.asString(), 1) : null;
+        }
         JsonNode start = node.path("window").path("start");
         JsonNode count = node.path(countField);
         if (!start.isString() || !count.isNumber()) {

@@ -17,7 +17,7 @@ class BenchOptionsTest {
     void defaultsAreTheIssuesFullSet() {
         BenchOptions o = BenchOptions.parse(new String[0], REPO);
 
-        assertThat(o.pipelines()).containsExactly("iot", "clicks-per-product", "clickstream");
+        assertThat(o.pipelines()).containsExactly("iot", "clicks-per-product", "clickstream", "fraud");
         assertThat(o.modes()).containsExactly("drain", "latency");
         assertThat(o.guarantees()).containsExactly("exactly_once_v2", "at_least_once");
         assertThat(o.events()).isEqualTo(1_000_000);
@@ -73,8 +73,8 @@ class BenchOptionsTest {
 
     @Test
     void rejectsWhatItCannotMean() {
-        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--pipelines=fraud"}, REPO))
-                .hasMessageContaining("unknown value 'fraud'");
+        assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--pipelines=cdc"}, REPO))
+                .hasMessageContaining("unknown value 'cdc'");
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--events=0"}, REPO))
                 .hasMessageContaining("must be positive");
         assertThatThrownBy(() -> BenchOptions.parse(new String[] {"--events=many"}, REPO))

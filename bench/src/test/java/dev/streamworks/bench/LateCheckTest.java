@@ -91,4 +91,17 @@ class LateCheckTest {
         assertThat(Pipeline.CLICKSTREAM.eventId(new BenchClicks(1, 1, "r", 1).next(0).value())).isEqualTo("r-0");
         assertThat(Pipeline.IOT.eventId("{\"device_id\":\"d\"}")).isNull();
     }
+
+    @Test
+    void aTransactionIsIdentifiedByItsTransactionId() {
+        String value = new BenchTransactions(3, "r", 1).next(1_767_225_600_123L).value();
+
+        assertThat(Pipeline.FRAUD.eventId(value)).isEqualTo("tx-r-0");
+        assertThat(Pipeline.FRAUD.eventId("{\"user_id\":\"u\"}")).isNull();
+        // the late topic holds the transaction unchanged, so the check finds exactly its id
+        LateCheck check = LateCheck.of("fraud.late", Set.of("tx-r-0"), List.of(new LateCheck.Read(value, "fraud-alerts")),
+                Pipeline.FRAUD::eventId);
+        assertThat(check.exact()).isTrue();
+        assertThat(check.line()).contains("(exactly the injected ids)").contains("fraud-alerts 1");
+    }
 }

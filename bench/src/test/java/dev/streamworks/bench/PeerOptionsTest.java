@@ -109,4 +109,18 @@ class PeerOptionsTest {
                 + "/m2/org/apache/spark/spark-core_2.13/4.1.1/spark-core_2.13-4.1.1.jar")).isEqualTo("4.1.1");
         assertThat(SparkRun.sparkVersion("/a.jar")).isEqualTo("unknown");
     }
+
+    @Test
+    void fraudHasNoSparkQuery(@org.junit.jupiter.api.io.TempDir Path repo) throws Exception {
+        PeerOptions.Split split = PeerOptions.split(new String[] {"--peer=spark", "--pipelines=fraud"});
+        BenchOptions o = BenchOptions.parse(split.rest(), repo);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+
+        int exit = PeerBench.run(o, split.peer(), new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(out.toString(java.nio.charset.StandardCharsets.UTF_8))
+                .contains("skipping fraud: bench-spark has no fraud query")
+                .contains("no pipeline to compare with Spark");
+    }
 }

@@ -39,6 +39,20 @@ class PipelineTest {
     }
 
     @Test
+    void fraudAlertsAreTracedByTheirTransaction() {
+        String alert = "{\"alert_id\":\"a1\",\"alert_type\":\"FRAUD_SUSPECTED\",\"user_id\":\"bench-user-000007\","
+                + "\"transaction_id\":\"tx-b1-7\",\"transaction_time\":\"2025-12-09T13:05:00Z\","
+                + "\"reasons\":[\"AMOUNT_SPIKE\"],\"risk_score\":0.52,\"window_transactions\":2}";
+
+        assertThat(Pipeline.FRAUD.correlate("bench-user-000007", alert))
+                .isEqualTo(new Pipeline.Correlated("tx-b1-7", 1));
+        assertThat(Pipeline.FRAUD.correlate("bench-user-000007", "{\"user_id\":\"u\"}")).isNull();
+        assertThat(Pipeline.FRAUD.inputTopic()).isEqualTo("transactions");
+        assertThat(Pipeline.FRAUD.applicationId()).isEqualTo("fraud");
+        assertThat(Pipeline.ALL).containsEntry("fraud", Pipeline.FRAUD);
+    }
+
+    @Test
     void recordsThatAreNotWindowCountsAreIgnored() {
         assertThat(Pipeline.IOT.correlate("bench-1", "{\"alert_id\":\"x\",\"num_readings\":3}")).isNull();
         assertThat(Pipeline.IOT.correlate(null, "{}")).isNull();
