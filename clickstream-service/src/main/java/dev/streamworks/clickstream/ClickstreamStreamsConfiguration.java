@@ -30,13 +30,13 @@ class ClickstreamStreamsConfiguration {
     @Bean
     ServiceDescriptor clickstreamService(ClickstreamProperties props) {
         ClickstreamProperties.Topics topics = props.topics();
-        // cdc.users is cdc-service's compacted table; created compacted here only when this
-        // service starts first, so the global table has a source
+        // cdc.users is cdc-service's compacted table, only read here: created compacted when
+        // this service starts first, so the global table has a source
         return new ServiceDescriptor(List.of(topics.clicks(), topics.impressions()),
                 List.of(topics.clicksPerProduct(), topics.eventTypeCounts(), topics.userSessions(),
                         topics.userActivity(), topics.productConversion(), topics.activityAnomalies(),
                         topics.matches(), topics.segmentDashboard(), topics.eventLateness()),
-                List.of(topics.users()));
+                List.of(), List.of(topics.users()));
     }
 
     @Bean

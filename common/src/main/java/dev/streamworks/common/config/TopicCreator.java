@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -67,8 +68,8 @@ public final class TopicCreator {
         // outputs carry event times as their timestamps: a replay of last year's events writes
         // records a year old, which a time retention would delete at the broker's next check
         service.outputs().forEach(name -> topics.add(topic(name, KEEP)));
-        service.compactedOutputs().forEach(name -> topics.add(topic(name,
-                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
+        Stream.concat(service.compactedOutputs().stream(), service.tables().stream()).forEach(name -> topics.add(
+                topic(name, Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT))));
         return topics;
     }
 

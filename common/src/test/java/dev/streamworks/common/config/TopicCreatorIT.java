@@ -80,19 +80,21 @@ class TopicCreatorIT {
     void shouldReportASmallerExistingDeadLetterTopicAndAnOutputThatDeletesOldEventTimes() throws Exception {
         admin.createTopics(List.of(new NewTopic("small-it.dlq", 1, (short) 1)
                 .configs(Map.of("max.message.bytes", "100000")),
-                new NewTopic("small-it-output", 1, (short) 1).configs(Map.of("retention.ms", "86400000")))).all()
+                new NewTopic("small-it-output", 1, (short) 1).configs(Map.of("retention.ms", "86400000")),
+                new NewTopic("small-it-table", 1, (short) 1).configs(Map.of("retention.ms", "86400000")))).all()
                 .get(30, TimeUnit.SECONDS);
         TopicCreator creator = new TopicCreator(() -> Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 KafkaBroker.shared().bootstrapServers())), StreamworksProperties.defaults());
         ServiceDescriptor service = new ServiceDescriptor(List.of("small-it-input"), List.of("small-it-output"),
-                List.of());
+                List.of(), List.of("small-it-table"));
 
         TopicCreator.Sizes sizes = creator.prepare("small-it", service, Duration.ofSeconds(30));
 
         assertThat(sizes.deadLetterTopic()).isEqualTo(100_000);
         assertThat(sizes.deadLetterLimit(sizes.recordBytes())).isEqualTo(100_000);
         assertThat(sizes.largestInput()).as("the broker's default for a new input").isPositive();
-        assertThat(sizes.timeRetention()).as("existing topics whose retention deletes old event times")
+        assertThat(sizes.timeRetention()).as("existing topics it writes whose retention deletes old event times, "
+                        + "not a table it only reads")
                 .containsExactly(Map.entry("small-it-output", 86_400_000L), Map.entry("small-it.dlq", 604_800_000L));
     }
 
