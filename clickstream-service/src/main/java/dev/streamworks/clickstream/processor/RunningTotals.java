@@ -20,11 +20,11 @@ import java.util.function.Function;
 /**
  * A running table without a window ({@code user-activity}, {@code product-conversion}): per key of
  * the input, one value in a key-value store, updated by every deduplicated click, late or not
- * (docs/semantics.md: outputs without a window count every valid record). The changed keys are
- * emitted when the store's record cache flushes (at each commit, or when the cache evicts the
+ * (docs/semantics.md: outputs without a window count every valid record). With a record cache
+ * the changed keys are emitted when it flushes (at each commit, or when the cache evicts the
  * entry): one record per key changed since the last flush, with its latest value, timestamped
  * with the event time of its last click ({@link UpdateForwarder}; Spark's update mode emits once
- * per micro-batch the same way).
+ * per micro-batch the same way); without one, after each change.
  *
  * @param <A> the running value
  */
