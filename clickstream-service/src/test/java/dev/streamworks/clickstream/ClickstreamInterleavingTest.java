@@ -19,19 +19,14 @@ import dev.streamworks.common.event.Impression;
 import dev.streamworks.common.ops.StreamworksMetrics;
 import dev.streamworks.common.serde.EventSerde;
 import dev.streamworks.common.serde.Parsed;
-import dev.streamworks.common.streams.LateRecords;
 import dev.streamworks.common.streams.Window;
 import dev.streamworks.common.testing.ChannelFeed;
 import dev.streamworks.common.testing.TestEventTime;
 import dev.streamworks.common.testing.TestEvents;
 import dev.streamworks.common.testing.TestTimes;
 import dev.streamworks.common.testing.TopologyDriver;
-import dev.streamworks.common.time.InternalHeaders;
 import dev.streamworks.common.time.Stage;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -53,6 +48,9 @@ import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
 
+import static dev.streamworks.common.testing.ChannelFeed.late;
+import static dev.streamworks.common.testing.ChannelFeed.read;
+import static dev.streamworks.common.testing.ChannelFeed.sorted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -615,10 +613,6 @@ class ClickstreamInterleavingTest {
         return sorted(records);
     }
 
-    private static String late(String key, String value, String reason, long windowEnd, long streamTime) {
-        return key + "|" + value + "|" + reason + "|" + Instant.ofEpochMilli(windowEnd) + "|"
-                + Instant.ofEpochMilli(streamTime);
-    }
 
     private Outputs drive(List<ChannelFeed.Sent> interleaving, Map<String, String> segments, long seed, int run) {
         StreamworksMetrics metrics = new StreamworksMetrics(new SimpleMeterRegistry(), TestTimes.CLOCK);
@@ -647,14 +641,7 @@ class ClickstreamInterleavingTest {
             outputs.put(TOPICS.userActivity(), lastPerKey(driver, TOPICS.userActivity(), UserActivity.class));
             outputs.put(TOPICS.productConversion(), lastPerKey(driver, TOPICS.productConversion(),
                     ProductConversion.class));
-            List<String> late = new ArrayList<>();
-            for (TestRecord<String, String> record : read(driver, ClickstreamDriver.LATE)) {
-                assertThat(record.headers()).as("no internal header leaves the service, seed %d run %d", seed, run)
-                        .noneMatch(header -> header.key().startsWith(InternalHeaders.PREFIX));
-                late.add(late(record.key(), record.value(), header(record.headers(), LateRecords.REASON_HEADER),
-                        Instant.parse(header(record.headers(), LateRecords.WINDOW_END_HEADER)).toEpochMilli(),
-                        Instant.parse(header(record.headers(), LateRecords.STREAM_TIME_HEADER)).toEpochMilli()));
-            }
+            List<String> late = ChannelFeed.lateRecords(driver, ClickstreamDriver.LATE, "seed " + seed + " run " + run);
             assertThat(read(driver, ClickstreamDriver.DLQ)).as("no dead letters, seed %d run %d", seed, run).isEmpty();
             return new Outputs(outputs, sorted(late));
         }
@@ -676,18 +663,6 @@ class ClickstreamInterleavingTest {
         return new ArrayList<>(last.values());
     }
 
-    private static List<TestRecord<String, String>> read(TopologyTestDriver driver, String topic) {
-        return driver.createOutputTopic(topic, new StringDeserializer(), new StringDeserializer()).readRecordsToList();
-    }
 
-    private static String header(Headers headers, String name) {
-        Header header = headers.lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
 
-    private static List<String> sorted(List<String> records) {
-        List<String> copy = new ArrayList<>(records);
-        copy.sort(null);
-        return copy;
-    }
 }

@@ -7,13 +7,11 @@ import dev.streamworks.common.serde.EventSerde;
 import dev.streamworks.common.serde.JsonSerde;
 import dev.streamworks.common.serde.Parsed;
 import dev.streamworks.common.serde.RepartitionSerde;
-import dev.streamworks.common.streams.LateRecords;
 import dev.streamworks.common.testing.ChannelFeed;
 import dev.streamworks.common.testing.TestEventTime;
 import dev.streamworks.common.testing.TestEvents;
 import dev.streamworks.common.testing.TestTimes;
 import dev.streamworks.common.testing.TopologyDriver;
-import dev.streamworks.common.time.InternalHeaders;
 import dev.streamworks.common.time.Stage;
 import dev.streamworks.fraud.domain.FraudAlert;
 import dev.streamworks.fraud.domain.UserState;
@@ -21,9 +19,6 @@ import dev.streamworks.fraud.domain.UserTransaction;
 import dev.streamworks.fraud.processor.FraudStateProcessor;
 import dev.streamworks.fraud.processor.TransactionCodec;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
@@ -38,6 +33,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
+import static dev.streamworks.common.testing.ChannelFeed.late;
+import static dev.streamworks.common.testing.ChannelFeed.read;
+import static dev.streamworks.common.testing.ChannelFeed.sorted;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -220,10 +218,6 @@ class FraudInterleavingTest {
         return new Outputs(sorted(alerts), sorted(late));
     }
 
-    private static String late(String key, String value, String reason, long windowEnd, long streamTime) {
-        return key + "|" + value + "|" + reason + "|" + Instant.ofEpochMilli(windowEnd) + "|"
-                + Instant.ofEpochMilli(streamTime);
-    }
 
     private Outputs drive(List<ChannelFeed.Sent> interleaving, long seed, int run) {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -237,32 +231,13 @@ class FraudInterleavingTest {
                 alerts.add(record.key() + "|" + JsonSerde.of(FraudAlert.class).deserializer()
                         .deserialize("test", record.value().getBytes(StandardCharsets.UTF_8)));
             }
-            List<String> late = new ArrayList<>();
-            for (TestRecord<String, String> record : read(driver, LATE)) {
-                assertThat(record.headers()).as("no internal header leaves the service, seed %d run %d", seed, run)
-                        .noneMatch(header -> header.key().startsWith(InternalHeaders.PREFIX));
-                late.add(late(record.key(), record.value(), header(record.headers(), LateRecords.REASON_HEADER),
-                        Instant.parse(header(record.headers(), LateRecords.WINDOW_END_HEADER)).toEpochMilli(),
-                        Instant.parse(header(record.headers(), LateRecords.STREAM_TIME_HEADER)).toEpochMilli()));
-            }
+            List<String> late = ChannelFeed.lateRecords(driver, LATE, "seed " + seed + " run " + run);
             assertThat(read(driver, DLQ)).as("no dead letters, seed %d run %d", seed, run).isEmpty();
             expired.add(registry.get(FraudStateProcessor.EXPIRED_METER).counter().count());
             return new Outputs(sorted(alerts), sorted(late));
         }
     }
 
-    private static List<TestRecord<String, String>> read(TopologyTestDriver driver, String topic) {
-        return driver.createOutputTopic(topic, new StringDeserializer(), new StringDeserializer()).readRecordsToList();
-    }
 
-    private static String header(Headers headers, String name) {
-        Header header = headers.lastHeader(name);
-        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
-    }
 
-    private static List<String> sorted(List<String> records) {
-        List<String> copy = new ArrayList<>(records);
-        copy.sort(null);
-        return copy;
-    }
 }

@@ -70,19 +70,8 @@ public final class ProgressReporter {
                             StreamsState state,
                             StreamworksMetrics metrics, Supplier<Map<String, Long>> watermarks, long maxStateRows,
                             double fallingBehindRatio) {
-        this.id = id;
-        this.name = name;
-        this.kafkaMetrics = kafkaMetrics;
-        this.state = state;
-        this.metrics = metrics;
-        this.watermarks = watermarks;
-        this.maxStateRows = maxStateRows;
-        this.fallingBehindRatio = fallingBehindRatio;
-        this.offsets = Map::of;
-        this.inputs = List.of();
-        this.outputs = List.of();
-        this.history = 100;
-        registerGauges(metrics.registry());
+        this(id, name, kafkaMetrics, Map::of, List.of(), List.of(), state, metrics, watermarks, maxStateRows,
+                fallingBehindRatio, 100);
     }
 
     /**

@@ -1,9 +1,13 @@
 package dev.streamworks.common.testing;
 
 import dev.streamworks.common.time.EventTimeSettings;
+import dev.streamworks.common.streams.LateRecords;
 import dev.streamworks.common.time.InternalHeaders;
 import dev.streamworks.common.time.Stamp;
 import dev.streamworks.common.time.TestStamps;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -19,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Records of several channels of one or more repartition topics, stamped as their senders stamp
@@ -208,5 +214,44 @@ public final class ChannelFeed {
                     Instant.ofEpochMilli(record.timestampMs())));
         }
         driver.advanceWallClockTime(EventTimeSettings.defaults().closeCheck());
+    }
+
+    /** Every record the driver wrote to {@code topic}, key and value as strings. */
+    public static List<TestRecord<String, String>> read(TopologyTestDriver driver, String topic) {
+        return driver.createOutputTopic(topic, new StringDeserializer(), new StringDeserializer()).readRecordsToList();
+    }
+
+    /** A late record as the interleaving tests compare it: key, value, reason, window end and stream time. */
+    public static String late(String key, String value, String reason, long windowEnd, long streamTime) {
+        return key + "|" + value + "|" + reason + "|" + Instant.ofEpochMilli(windowEnd) + "|"
+                + Instant.ofEpochMilli(streamTime);
+    }
+
+    /**
+     * The records of the late topic, sorted, each as {@link #late} writes it from the record's
+     * headers; none carries an internal header ({@code as} names the run in a failure).
+     */
+    public static List<String> lateRecords(TopologyTestDriver driver, String topic, String as) {
+        List<String> late = new ArrayList<>();
+        for (TestRecord<String, String> record : read(driver, topic)) {
+            assertThat(record.headers()).as("no internal header leaves the service, %s", as)
+                    .noneMatch(header -> header.key().startsWith(InternalHeaders.PREFIX));
+            late.add(late(record.key(), record.value(), header(record.headers(), LateRecords.REASON_HEADER),
+                    Instant.parse(header(record.headers(), LateRecords.WINDOW_END_HEADER)).toEpochMilli(),
+                    Instant.parse(header(record.headers(), LateRecords.STREAM_TIME_HEADER)).toEpochMilli()));
+        }
+        return sorted(late);
+    }
+
+    /** A sorted copy. */
+    public static List<String> sorted(List<String> records) {
+        List<String> copy = new ArrayList<>(records);
+        copy.sort(null);
+        return copy;
+    }
+
+    private static String header(Headers headers, String name) {
+        Header header = headers.lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }
