@@ -33,7 +33,6 @@ public final class KeyOwners {
 
     private final Supplier<KafkaStreams> streams;
     private final HostInfo self;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** @param applicationServer this instance's {@code application.server} ({@code host:port}) */
     public KeyOwners(Supplier<KafkaStreams> streams, String applicationServer) {
@@ -83,7 +82,7 @@ public final class KeyOwners {
         HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + owner.host() + ":" + owner.port() + pathAndQuery))
                 .header(FORWARDED_HEADER, "true").timeout(Duration.ofSeconds(10)).GET().build();
         try {
-            HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = Http.CLIENT.send(request, HttpResponse.BodyHandlers.ofByteArray());
             return ResponseEntity.status(response.statusCode())
                     .header("Content-Type", response.headers().firstValue("Content-Type").orElse("application/json"))
                     .body(response.body());
@@ -101,5 +100,15 @@ public final class KeyOwners {
             throw new StreamsNotStartedException("Kafka Streams has not started yet");
         }
         return client;
+    }
+
+    /**
+     * The client of forwarded queries, created at the first forward, not at start-up: building a
+     * {@code java.net.http} client loads its classes and starts a selector thread (about 0.1 s of a
+     * 2-core start), and a single instance never forwards. One per JVM (the devstack runs four
+     * services in one).
+     */
+    private static final class Http {
+        static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     }
 }
