@@ -18,6 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -134,10 +136,11 @@ final class Broker implements AutoCloseable {
     /**
      * Records the application wrote per input event, by kind of topic: its repartition topics,
      * its changelog topics, and everything else but the input and the broker's own topics (the
-     * outputs, late and dead-letter topics). Read from end offsets, so under exactly-once each
-     * partition's figure includes one transaction marker per transaction that wrote to it.
+     * outputs, late and dead-letter topics), and per changelog topic (by store name). Read from end
+     * offsets, so under exactly-once each partition's figure includes one transaction marker per
+     * transaction that wrote to it.
      */
-    record Writes(double repartition, double changelog, double other) {
+    record Writes(double repartition, double changelog, double other, SortedMap<String, Double> perStore) {
 
         double total() {
             return repartition + changelog + other;
@@ -155,6 +158,7 @@ final class Broker implements AutoCloseable {
         long repartition = 0;
         long changelog = 0;
         long other = 0;
+        SortedMap<String, Long> perStore = new TreeMap<>();
         for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> end
                 : admin.listOffsets(request).all().get(30, TimeUnit.SECONDS).entrySet()) {
             String topic = end.getKey().topic();
@@ -163,12 +167,16 @@ final class Broker implements AutoCloseable {
                 repartition += offset;
             } else if (topic.startsWith(applicationId + "-") && topic.endsWith("-changelog")) {
                 changelog += offset;
+                String store = topic.substring(applicationId.length() + 1, topic.length() - "-changelog".length());
+                perStore.merge(store, offset, Long::sum);
             } else {
                 other += offset;
             }
         }
         double n = events;
-        return new Writes(repartition / n, changelog / n, other / n);
+        SortedMap<String, Double> storesPerEvent = new TreeMap<>();
+        perStore.forEach((store, records) -> storesPerEvent.put(store, records / n));
+        return new Writes(repartition / n, changelog / n, other / n, storesPerEvent);
     }
 
     @Override

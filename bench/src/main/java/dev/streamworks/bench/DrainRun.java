@@ -145,6 +145,10 @@ final class DrainRun {
             console.printf(Locale.ROOT, "records written per event: %.1f (repartition %.1f, changelog %.1f, "
                     + "outputs, late and DLQ %.1f)%n", writes.total(), writes.repartition(), writes.changelog(),
                     writes.other());
+            StringBuilder stores = new StringBuilder();
+            writes.perStore().forEach((store, perEvent) -> stores.append(String.format(Locale.ROOT, "%s%s %.2f",
+                    stores.isEmpty() ? "" : ", ", store, perEvent)));
+            console.println("changelog records per event, by store: " + (stores.isEmpty() ? "none" : stores));
             StringBuilder late = new StringBuilder();
             SortedMap<String, Long> lateByOutput = service.lateRecordsByOutput();
             long lateRecords = lateByOutput.values().stream().mapToLong(Long::longValue).sum();

@@ -715,7 +715,7 @@ class ClickstreamTopologyTest {
                 "product-conversion-store", "event-type-windows-store", "segment-windows-store",
                 "segment-windows-distinct-store", "user-activity-store", "activity-anomalies-store",
                 SessionProcessor.SESSIONS_STORE, SessionProcessor.DUE_STORE, MatchProcessor.IMPRESSIONS_STORE,
-                MatchProcessor.IMPRESSIONS_EXPIRY_STORE, MatchProcessor.CLICKS_STORE, MatchProcessor.CLICKS_EXPIRY_STORE,
+                MatchProcessor.CLICKS_STORE, "match-impressions-by-slot-store", "match-clicks-by-slot-store",
                 LatenessProcessor.STORE, LatenessProcessor.EMITTED_STORE, ClickstreamTopology.USERS_STORE,
                 "clicks-by-user-repartition", "clicks-by-product-repartition", "clicks-by-event-type-repartition",
                 "clicks-by-segment-repartition", "clicks-by-user-repartition", "impressions-by-user-repartition",
@@ -724,5 +724,8 @@ class ClickstreamTopologyTest {
                 ClickstreamTopology.WINDOWS_SINK, ClickstreamTopology.PRODUCT_LATE_SINK, MatchProcessor.SINK,
                 LatenessProcessor.SINK);
         assertThat(description).doesNotContain("KSTREAM-", "STATE-STORE-", "KTABLE-");
+        assertThat(description).as("the join's stores of the earlier layout are gone").doesNotContain(
+                "match-impressions-store", "match-clicks-store", "match-impressions-expiry-store",
+                "match-clicks-expiry-store");
     }
 }
