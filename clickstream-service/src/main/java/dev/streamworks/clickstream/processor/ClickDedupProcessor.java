@@ -28,8 +28,8 @@ import java.util.Set;
  * <p>
  * State: per user and id the counted copy's event time and read watermark, in one key-value store
  * ordered by time slots of the read watermark ({@link DedupIds}); the watermark deletes a slot whole
- * once no click still to come can be a duplicate of a copy in it (at the earliest when it would
- * delete each copy at {@code rwm + window}). The store is compacted and cleared by tombstones.
+ * once no click still to come can be a duplicate of a copy in it, so never before the watermark
+ * reaches a copy's {@code rwm + window}. The store is compacted and cleared by tombstones.
  * <p>
  * Late clicks are not dropped here: the outputs without a window count every valid record, late or
  * not, and the windowed ones route late records to the late topic.
