@@ -710,7 +710,7 @@ class ClickstreamTopologyTest {
 
         String description = builder.build().describe().toString();
 
-        assertThat(description).contains(ClickDedupProcessor.STORE, ClickDedupProcessor.EXPIRY_STORE,
+        assertThat(description).contains(ClickDedupProcessor.STORE,
                 "product-windows-store", "product-windows-distinct-store", "product-windows-closed-store",
                 "product-conversion-store", "event-type-windows-store", "segment-windows-store",
                 "segment-windows-distinct-store", "user-activity-store", "activity-anomalies-store",
