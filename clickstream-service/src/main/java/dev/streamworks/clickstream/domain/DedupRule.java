@@ -1,5 +1,7 @@
 package dev.streamworks.clickstream.domain;
 
+import dev.streamworks.common.time.SlottedStore;
+
 /**
  * The deduplication rule of docs/semantics.md section 4 and the time slots its state is kept in.
  * <p>
@@ -29,7 +31,7 @@ public final class DedupRule {
 
     /** The slot of a read watermark: slots are the window's length, aligned to the epoch. */
     public static long slotOf(long rwm, long windowMs) {
-        return Math.floorDiv(rwm, windowMs);
+        return SlottedStore.slotOf(rwm, windowMs);
     }
 
     /**
@@ -41,8 +43,6 @@ public final class DedupRule {
      * {@code watermark >= rwm + window}.
      */
     public static long oldestUsefulSlot(long rwm, long windowMs) {
-        long slot = slotOf(rwm, windowMs);
-        // rwm - window + 1 is in the same slot only when rwm is a slot's last millisecond (no overflow)
-        return Math.floorMod(rwm, windowMs) == windowMs - 1 ? slot : slot - 1;
+        return SlottedStore.firstKeptSlot(rwm, windowMs, windowMs);
     }
 }
