@@ -95,6 +95,11 @@ public final class DifferentialRun implements AutoCloseable {
         return scenario.pace() == Pipeline.Pace.BACKLOG ? Duration.ofSeconds(2) : Duration.ofSeconds(30);
     }
 
+    /** Live: the longest time an input partition may have gone without a record before the last chunk (a bound). */
+    private Duration longestQuiet = Duration.ZERO;
+    private String longestQuietAt = "";
+    private long firstInstanceUp;
+
     /** Wall clock without a new output record, and no lag, before the outputs are taken as final. */
     private Duration quiet() {
         return idleTimeout().plusSeconds(6);
@@ -148,9 +153,19 @@ public final class DifferentialRun implements AutoCloseable {
             startInstances();
         } else {
             startInstances();
+            long quietSince = firstInstanceUp; // (about) when the first instance's tasks started
             for (int chunk = 0; chunk < data.chunks(); chunk++) {
+                long sent = System.nanoTime();
                 send(data.chunk(chunk));
                 awaitNoLag(Duration.ofSeconds(90));
+                // a partition's first record of this chunk was read before now, its last one of the
+                // previous chunk after that chunk was sent
+                Duration quiet = Duration.ofNanos(System.nanoTime() - quietSince);
+                if (quiet.compareTo(longestQuiet) > 0) {
+                    longestQuiet = quiet;
+                    longestQuietAt = chunk == 0 ? "from the start to the first chunk" : "before chunk " + chunk;
+                }
+                quietSince = sent;
             }
         }
         List<String> outputs = expected.modes().keySet().stream().map(actualName::get).toList();
@@ -198,7 +213,26 @@ public final class DifferentialRun implements AutoCloseable {
             properties.put("server.port", String.valueOf(freePort()));
             Path stateDir = Files.createTempDirectory("differential-" + applicationId + "-" + i);
             instances.add(RunningService.startOnSharedBroker(pipeline.application().get(), stateDir, properties));
+            if (i == 0) {
+                firstInstanceUp = System.nanoTime();
+            }
         }
+    }
+
+    /**
+     * When a live run may have let an input partition go idle before its last chunk (the wall-clock
+     * time without a record could reach {@code streamworks.idle-timeout}): a difference in windowed
+     * outputs and {@code .late} may then be docs/semantics.md's exception, not a fault. {@code null}
+     * otherwise.
+     */
+    public String idleWarning() {
+        if (scenario.pace() != Pipeline.Pace.LIVE || longestQuiet.compareTo(idleTimeout()) < 0) {
+            return null;
+        }
+        return "warning: an input partition may have gone " + longestQuiet.toMillis() + " ms without a record ("
+                + longestQuietAt + "), not less than streamworks.idle-timeout (" + idleTimeout().toSeconds()
+                + " s): it may have been idle and delivered again behind the watermark (docs/semantics.md's exception,"
+                + " which the reference does not model); a loaded machine?";
     }
 
     private static int freePort() throws IOException {
