@@ -78,7 +78,8 @@ final class Runs {
             DataSet data = run.generate();
             Comparison.Report report = run.execute(data);
             assertThat(report.equal()).as(() -> pipeline.service() + " differs from the reference model (" + scenario
-                    + "); " + data.describe() + "\nreplay: " + replay(pipeline, scenario) + "\n" + report.render()).isTrue();
+                    + "); " + data.describe() + "\nreplay: " + replay(pipeline, scenario)
+                    + (run.idleWarning() == null ? "" : "\n" + run.idleWarning()) + "\n" + report.render()).isTrue();
         }
     }
 }
