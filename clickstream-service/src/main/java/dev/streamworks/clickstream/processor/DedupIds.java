@@ -101,14 +101,6 @@ final class DedupIds {
         return List.copyOf(ids.liveSlots());
     }
 
-    static Bytes key(long slot, byte[] id) {
-        return SlottedStore.key(slot, id);
-    }
-
-    static long slotOf(byte[] key) {
-        return SlottedStore.slotOfKey(key);
-    }
-
     static byte[] encode(long time, long rwm) {
         return ByteBuffer.allocate(16).putLong(time).putLong(rwm).array();
     }

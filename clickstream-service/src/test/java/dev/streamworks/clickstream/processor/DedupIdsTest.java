@@ -1,5 +1,7 @@
 package dev.streamworks.clickstream.processor;
 
+import dev.streamworks.common.time.SlottedStore;
+
 import dev.streamworks.clickstream.domain.DedupRule;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -93,7 +95,7 @@ class DedupIdsTest {
 
         // then: D (event time of A) is compared with C, the latest counted copy, not with A
         assertThat(ids.admit("u\0e", 10, 12)).isTrue();
-        assertThat(entries(store)).extracting(e -> DedupIds.slotOf(e.key.get())).containsExactly(1L);
+        assertThat(entries(store)).extracting(e -> SlottedStore.slotOfKey(e.key.get())).containsExactly(1L);
     }
 
     @Test
@@ -220,10 +222,10 @@ class DedupIdsTest {
                                       int step) {
         long oldest = DedupRule.oldestUsefulSlot(watermark, W);
         assertThat(entries(store)).as("step %d: no entry before slot %d", step, oldest)
-                .allSatisfy(e -> assertThat(DedupIds.slotOf(e.key.get())).isGreaterThanOrEqualTo(oldest));
+                .allSatisfy(e -> assertThat(SlottedStore.slotOfKey(e.key.get())).isGreaterThanOrEqualTo(oldest));
         latest.forEach((key, copy) -> {
             if (copy[1] + W > watermark) {
-                byte[] value = store.get(DedupIds.key(
+                byte[] value = store.get(SlottedStore.key(
                         DedupRule.slotOf(copy[1], W),
                         key.getBytes(StandardCharsets.UTF_8)));
                 assertThat(value).as("step %d: %s kept until its read watermark + window", step, key.replace('\0', '/'))
