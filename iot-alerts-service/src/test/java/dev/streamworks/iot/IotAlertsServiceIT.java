@@ -214,7 +214,9 @@ class IotAlertsServiceIT {
                 "streamworks_dlq_records_total", "streamworks_event_lateness_seconds_bucket",
                 "kafka_stream_thread_process_total")
                 .containsPattern("streamworks_watermark_seconds\\{[^}]*output=\"device-stats-5m\"")
-                .containsPattern("streamworks_watermark_skew_seconds\\{[^}]*output=\"device-alerts\"");
+                .containsPattern("streamworks_watermark_skew_seconds\\{[^}]*output=\"device-alerts\"")
+                // Micrometer's logback counter is left out: its turbo filter runs on every log check
+                .doesNotContain("logback_events_total");
 
         await().atMost(WAIT).untilAsserted(() -> {
             String body = service.get("/actuator/progress").body();
