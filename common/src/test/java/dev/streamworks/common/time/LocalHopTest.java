@@ -43,7 +43,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LocalHopTest {
 
     private static final String APP = "hop";
-    private static final String TOPIC = "by-key";
+    static final String TOPIC = "by-key";
     private static final String REPARTITION = APP + "-" + TOPIC + "-repartition";
     private static final Instant T0 = TestTimes.T0;
 
@@ -60,17 +60,26 @@ class LocalHopTest {
     }
 
     /** A record as the processor after the receiver saw it. */
-    private record Seen(String key, String value, long timestamp, Stamp stamp, String originKey, boolean partitionTime) {
+    record Seen(String key, String value, long timestamp, Stamp stamp, String originKey, boolean partitionTime) {
     }
 
-    private static EventTime eventTime(Map<String, Integer> widths) {
+    static EventTime eventTime(Map<String, Integer> widths) {
         return new EventTime(EventTimeSettings.defaults(), widths::get, LagProbe.NONE, List.copyOf(widths.keySet()),
                 null);
     }
 
-    /** "in" (value "key@epoch-ms"), re-keyed by the value's key, received, each record captured. */
     private StreamsBuilder topology(EventTime eventTime, Stage stage, List<Seen> seen) {
         StreamsBuilder builder = TopologyDriver.builder(settings());
+        topology(builder, eventTime, stage, seen);
+        return builder;
+    }
+
+    /**
+     * The stage's input (value "key@epoch-ms", its event time remembered as the partition's time the
+     * way {@code EventTimeExtractor} does), re-keyed by the value's key through {@link #TOPIC},
+     * received, each record captured into {@code seen}.
+     */
+    static void topology(StreamsBuilder builder, EventTime eventTime, Stage stage, List<Seen> seen) {
         KStream<String, String> in = builder.stream(stage.input(), Consumed.with(Serdes.String(), Serdes.String())
                 .withTimestampExtractor((record, partitionTime) -> {
                     long time = Long.parseLong(((String) record.value()).split("@")[1]);
@@ -88,7 +97,6 @@ class LocalHopTest {
                         record.headers().lastHeader(InternalHeaders.PARTITION_TIME) != null));
             }
         }, Named.as("capture"));
-        return builder;
     }
 
     private Properties settings() {
@@ -97,7 +105,7 @@ class LocalHopTest {
     }
 
     /** The first key (k0, k1, ...) the producer places in {@code partition} of {@code partitions}. */
-    private static String keyIn(int partition, int partitions, int skip) {
+    static String keyIn(int partition, int partitions, int skip) {
         return IntStream.range(0, 10_000).mapToObj(i -> "k" + i)
                 .filter(key -> HeartbeatPartitioner.partitionOf(key, partitions) == partition)
                 .skip(skip).findFirst().orElseThrow();
