@@ -82,7 +82,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *       repartition carries the clicks' original bytes ({@link Parsed}), so late records leave
  *       unchanged.</li>
  *   <li>Clicks and impressions of a user reach the same task through two repartition topics of the
- *       same partition count, merged: the join's two sides are co-partitioned by construction.</li>
+ *       same partition count, merged: the join's two sides are co-partitioned by construction. A
+ *       click or impression whose user hashes to the partition it was read from skips its topic and
+ *       goes to the user task directly, with the same stamp (the local hop of {@link EventTime#send},
+ *       where its input is as wide as the repartition topics): the inputs' sources and the per-user
+ *       operators then form one sub-topology.</li>
  *   <li>{@code cdc.users} is a global table: it needs no co-partitioning with clicks (cdc-service
  *       owns its partition count) and a null value deletes the user, who is {@code unknown} again.
  *       The lookup is by processing order, not event time.</li>
@@ -162,8 +166,10 @@ public final class ClickstreamTopology {
 
     public void addTo(StreamsBuilder builder) {
         ClickstreamProperties.Topics topics = props.topics();
-        Stage clickStage = Stage.input(CLICKS_STAGE, topics.clicks());
-        Stage impressionStage = Stage.input(IMPRESSIONS_STAGE, topics.impressions());
+        // producers key clicks and impressions by user in practice (the key is not trusted): one whose user
+        // hashes to the partition it was read from skips the repartition topic (EventTime#send)
+        Stage clickStage = Stage.input(CLICKS_STAGE, topics.clicks()).withLocalHop();
+        Stage impressionStage = Stage.input(IMPRESSIONS_STAGE, topics.impressions()).withLocalHop();
         // the click outputs' watermark: the user tasks' over the clicks' input partitions
         Clock clicksClock = Clock.of(USER_CLOCK, clickStage);
         Stage userStage = Stage.relay(USER_STAGE, clicksClock);

@@ -510,6 +510,9 @@ class ClickstreamTopologyTest {
 
             cs.impression("i0", minutes(0), "u1", "p1");
             cs.click("e1", minutes(30), "u1", "view", "p1", 1.0, 1);
+            // each side is late against its own input partition's stream time (clicks' is 30 min
+            // now); another user's impression takes the impressions' there too
+            cs.impression("i-other", minutes(30), "u2", "p1");
             cs.output("click-impression-matches").readValuesToList();
 
             cs.click("late-click", minutes(25), "u1", "view", "p1", 1.0, 1);

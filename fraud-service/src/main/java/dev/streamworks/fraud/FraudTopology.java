@@ -32,7 +32,9 @@ import org.apache.kafka.streams.kstream.Produced;
  * dead-letter topic. Repartitioning by user carries the transactions' original bytes, so a late
  * transaction reaches the late topic exactly as it was sent, the parsed transaction in binary
  * ({@link RepartitionSerde}), so the user task does not parse the JSON a second time, and its
- * event-time stamp with the heartbeats that give every user task the watermark ({@link EventTime}). The state
+ * event-time stamp with the heartbeats that give every user task the watermark ({@link EventTime}); a
+ * transaction whose user's repartition partition is the one it was read from skips the topic (the local
+ * hop), so the transactions source and the state machine form one sub-topology. The state
  * machine runs in arrival order, the windows in event time: an out-of-order transaction within
  * grace is inserted at its place and judged at its own time, but transactions judged before it are
  * not judged again.
@@ -64,7 +66,9 @@ public final class FraudTopology {
 
     public void addTo(StreamsBuilder builder) {
         String input = props.topics().transactions();
-        Stage stage = Stage.input(TRANSACTIONS_STAGE, input);
+        // producers key transactions by user in practice (the key is not trusted): a transaction whose
+        // user hashes to the partition it was read from skips the repartition topic (EventTime#send)
+        Stage stage = Stage.input(TRANSACTIONS_STAGE, input).withLocalHop();
         KStream<String, Parsed<Transaction>> source = builder
                 .stream(input, Consumed.with(Serdes.String(), transactions)
                         .withTimestampExtractor(new EventTimeExtractor()).withName(SOURCE))

@@ -7,6 +7,7 @@ import dev.streamworks.common.serde.EventSerde;
 import dev.streamworks.common.serde.JsonSerde;
 import dev.streamworks.common.streams.LateRecords;
 import dev.streamworks.common.testing.TestEventTime;
+import dev.streamworks.common.time.EventTime;
 import dev.streamworks.common.testing.TestTimes;
 import dev.streamworks.common.testing.TopologyDriver;
 import dev.streamworks.fraud.domain.AlertType;
@@ -22,6 +23,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -472,8 +474,14 @@ class FraudTopologyTest {
 
         assertThat(description).contains(FraudStateProcessor.USERS_STORE, "transactions-by-user-repartition",
                 FraudTopology.SOURCE, FraudTopology.COUNT_TRANSACTIONS, FraudTopology.USER_CLOCK,
-                FraudTopology.FRAUD_STATE_MACHINE, FraudStateProcessor.ALERTS_SINK, FraudStateProcessor.LATE_SINK);
+                FraudTopology.FRAUD_STATE_MACHINE, FraudStateProcessor.ALERTS_SINK, FraudStateProcessor.LATE_SINK,
+                EventTime.partitionTimeStore(FraudTopology.TRANSACTIONS_BY_USER));
         assertThat(description).doesNotContain("KSTREAM-", "STATE-STORE-");
+        assertThat(builder.build().describe().subtopologies()).as("the local hop: one task reads both topics")
+                .singleElement().satisfies(subtopology -> assertThat(subtopology.nodes())
+                        .extracting(TopologyDescription.Node::name).contains(FraudTopology.SOURCE,
+                                FraudTopology.TRANSACTIONS_BY_USER + "-repartition-source",
+                                FraudTopology.TRANSACTIONS_BY_USER + "-local", FraudTopology.FRAUD_STATE_MACHINE));
     }
 
 }

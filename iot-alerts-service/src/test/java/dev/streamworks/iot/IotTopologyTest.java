@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyDescription;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -357,7 +358,25 @@ class IotTopologyTest {
 
         assertThat(description).contains(IotTopology.windowsStore(), "readings-by-device-repartition",
                 IotTopology.SOURCE, IotTopology.DEVICE_CLOCK, IotTopology.DEVICE_WINDOWS, IotTopology.STATS_SINK,
-                IotTopology.ALERTS_SINK, IotTopology.LATE_SINK);
+                IotTopology.ALERTS_SINK, IotTopology.LATE_SINK,
+                EventTime.partitionTimeStore(IotTopology.READINGS_BY_DEVICE));
         assertThat(description).doesNotContain("KSTREAM-", "STATE-STORE-");
+    }
+
+    @Test
+    @DisplayName("telemetry source, repartition source and device windows in one sub-topology (the local hop)")
+    void shouldReadTelemetryAndItsRepartitionTopicInOneTask() {
+        IotProperties props = IotProperties.defaults();
+        StreamworksProperties common = StreamworksProperties.defaults();
+        var builder = TopologyDriver.builder(TopologyDriver.settings("iot-alerts", common, metrics, stateDir));
+        new IotTopology(props, new EventSerde<>(TelemetryReading.class, 1024, Duration.ofHours(1), TestTimes.CLOCK),
+                metrics, TestEventTime.partitions(6, "iot-telemetry"), LATE_TOPIC).addTo(builder);
+
+        var subtopologies = builder.build().describe().subtopologies();
+
+        assertThat(subtopologies).singleElement().satisfies(subtopology -> assertThat(subtopology.nodes())
+                .extracting(TopologyDescription.Node::name)
+                .contains(IotTopology.SOURCE, IotTopology.READINGS_BY_DEVICE + "-repartition-source",
+                        IotTopology.READINGS_BY_DEVICE + "-local", IotTopology.DEVICE_CLOCK, IotTopology.DEVICE_WINDOWS));
     }
 }

@@ -13,6 +13,9 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
  * <p>
  * The record's own Kafka timestamp is about to be replaced by its event time: it is remembered in
  * an internal header, so a record routed to the late topic leaves with the timestamp it came with.
+ * So is the stream time of its input partition once it is read (Kafka Streams' partition time, which
+ * it is given), for the first hop's sender ({@link dev.streamworks.common.time.EventTime}): a task
+ * that reads other partitions too has no per-partition time of its own to offer.
  */
 public final class EventTimeExtractor implements TimestampExtractor {
 
@@ -21,9 +24,12 @@ public final class EventTimeExtractor implements TimestampExtractor {
         Event event = record.value() instanceof Parsed<?> parsed && parsed.value() instanceof Event e ? e
                 : record.value() instanceof Event e ? e : null;
         if (event == null) {
+            InternalHeaders.rememberPartitionTime(record.headers(), Math.max(partitionTime, record.timestamp()));
             return record.timestamp();
         }
         InternalHeaders.rememberOriginTimestamp(record.headers(), record.timestamp());
-        return event.eventTime().toEpochMilli();
+        long time = event.eventTime().toEpochMilli();
+        InternalHeaders.rememberPartitionTime(record.headers(), Math.max(partitionTime, time));
+        return time;
     }
 }

@@ -10,13 +10,18 @@ import org.apache.kafka.streams.kstream.KeyValueMapper;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -30,7 +35,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *                                                               -> [send: relay stage] -> repartition -> [receive] -> ...
  * </pre>
  * Every repartition topic has {@link #repartitionPartitions()} partitions (the most of any input
- * topic), so the number of channels of every stage is known when the topology is built.
+ * topic), so the number of channels of every stage is known when the topology is built. An input
+ * stage with a {@link #localHop local hop} hands the records that stay in their partition to the
+ * receiver directly, in the same task ({@link #send}).
  */
 public final class EventTime {
 
@@ -101,14 +108,87 @@ public final class EventTime {
      * {@link #repartitionPartitions()} partitions), stamped by stage {@code from}. An input stage
      * must come straight after its input topic's source (it remembers the record's input key and
      * reads the partition's stream time); a relay stage after a {@link #receive}.
+     * <p>
+     * With a {@link #localHop local hop} the returned stream is the topic's records merged with the
+     * ones the sender keeps: a record whose destination partition (the producer's, {@link
+     * HeartbeatPartitioner#partitionOf}) is the partition it was read from, and heartbeats to that
+     * partition, go straight to the processors after this call, in the same task, stamped as they
+     * would have been; every other record through the topic. The input source, the topic's source
+     * and everything after the {@link #receive} up to the next repartition then form one
+     * sub-topology, whose task {@code p} reads input partition {@code p} and repartition partition
+     * {@code p}: the processors after it must not depend on the task's stream time (none here does;
+     * the sender takes its partition's time from the {@link
+     * dev.streamworks.common.streams.EventTimeExtractor timestamp extractor}, and keeps it in the
+     * store {@link #partitionTimeStore} for the heartbeats it sends before its first record after a
+     * restart). docs/semantics.md, "Local hop".
      */
     public <V, W> KStream<String, W> send(KStream<String, V> in, Stage from,
                                           KeyValueMapper<String, V, KeyValue<String, W>> mapper,
                                           Serde<W> valueSerde, String topic) {
-        return in.process(() -> new Sender<>(this, from, mapper), Named.as(topic + "-send"))
-                .repartition(Repartitioned.with(Serdes.String(), valueSerde).withName(topic)
-                        .withNumberOfPartitions(repartitionPartitions())
-                        .withStreamPartitioner(new HeartbeatPartitioner<>()));
+        boolean local = localHop(from);
+        KStream<String, W> sent = in.process(new SenderSupplier<>(from, mapper, topic, local), Named.as(topic + "-send"));
+        KStream<String, W> through = sent.repartition(Repartitioned.with(Serdes.String(), valueSerde).withName(topic)
+                .withNumberOfPartitions(repartitionPartitions())
+                .withStreamPartitioner(new HeartbeatPartitioner<>()));
+        return local ? through.merge(sent, Named.as(localNode(topic))) : through;
+    }
+
+    /**
+     * Whether stage {@code from} hands the records that stay in their partition straight to the
+     * receiver: an input stage {@link Stage#withLocalHop with a local hop} whose input topic has
+     * exactly as many partitions as the repartition topic. With another count a key's input partition
+     * (if its producer hashed it too) is not its repartition partition but by chance, so there is no
+     * hop to save; and task {@code p} of the merged sub-topology would read input partition {@code p}
+     * beyond the repartition topic's partitions (a narrower repartition topic, as tests configure).
+     */
+    public boolean localHop(Stage from) {
+        return from.localHop() && partitions.of(from.input()) == repartitionPartitions();
+    }
+
+    /** The store in which the sender of {@code topic} with a local hop keeps its partition's stream time. */
+    public static String partitionTimeStore(String topic) {
+        return topic + "-partition-time-store";
+    }
+
+    /** The node that merges the records kept local with the topic's, the sender's child for them. */
+    static String localNode(String topic) {
+        return topic + "-local";
+    }
+
+    /** The node the DSL puts first on the way to repartition topic {@code topic}, the sender's child for the rest. */
+    static String throughNode(String topic) {
+        return topic + "-repartition-filter";
+    }
+
+    private final class SenderSupplier<V, W> implements ProcessorSupplier<String, V, String, W> {
+
+        private final Stage stage;
+        private final KeyValueMapper<String, V, KeyValue<String, W>> mapper;
+        private final String topic;
+        private final boolean local;
+
+        SenderSupplier(Stage stage, KeyValueMapper<String, V, KeyValue<String, W>> mapper, String topic, boolean local) {
+            this.stage = stage;
+            this.mapper = mapper;
+            this.topic = topic;
+            this.local = local;
+        }
+
+        @Override
+        public Processor<String, V, String, W> get() {
+            return new Sender<>(EventTime.this, stage, mapper, local ? topic : null);
+        }
+
+        @Override
+        public Set<StoreBuilder<?>> stores() {
+            if (!local) {
+                return null;
+            }
+            // one entry per task (its input partition), rewritten per record: the cache keeps it to
+            // one changelog record per commit, committed with the input offsets
+            return Set.of(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(partitionTimeStore(topic)),
+                    Serdes.Integer(), Serdes.Long()).withCachingEnabled());
+        }
     }
 
     /** Re-keys without changing the value. */

@@ -21,6 +21,11 @@ public final class InternalHeaders {
     public static final String ORIGIN_KEY = PREFIX + "origin-key";
     /** The record's Kafka timestamp in its input topic, 8 bytes big-endian. */
     public static final String ORIGIN_TIMESTAMP = PREFIX + "origin-timestamp";
+    /**
+     * The stream time of the record's input partition right after reading it, 8 bytes big-endian:
+     * only between the timestamp extractor and the sender of its first hop, which removes it.
+     */
+    public static final String PARTITION_TIME = PREFIX + "partition-time";
 
     private InternalHeaders() {
     }
@@ -45,6 +50,22 @@ public final class InternalHeaders {
     public static void rememberOriginTimestamp(Headers headers, long timestamp) {
         headers.remove(ORIGIN_TIMESTAMP);
         headers.add(ORIGIN_TIMESTAMP, ByteBuffer.allocate(8).putLong(timestamp).array());
+    }
+
+    /**
+     * Remembers the stream time of the record's input partition, as Kafka Streams keeps it (called
+     * where it is known: the timestamp extractor, which is given the partition's time before the
+     * record, restored from the committed offsets after a restart).
+     */
+    public static void rememberPartitionTime(Headers headers, long partitionTime) {
+        headers.remove(PARTITION_TIME);
+        headers.add(PARTITION_TIME, ByteBuffer.allocate(8).putLong(partitionTime).array());
+    }
+
+    /** The remembered stream time of the record's input partition, {@code Long.MIN_VALUE} when none. */
+    static long partitionTime(Headers headers) {
+        Header time = headers.lastHeader(PARTITION_TIME);
+        return time == null || time.value().length != 8 ? Long.MIN_VALUE : ByteBuffer.wrap(time.value()).getLong();
     }
 
     /** Remembers the input's key, before the record is re-keyed. */

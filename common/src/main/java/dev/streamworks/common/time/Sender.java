@@ -8,6 +8,7 @@ import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 import java.util.function.IntPredicate;
 
@@ -35,6 +36,13 @@ import java.util.function.IntPredicate;
  *       every ten of them to every partition, so a receiver that restarted (and forgot every
  *       channel) hears them all.</li>
  * </ul>
+ * With a local hop ({@link EventTime#send}) the records and heartbeats for the partition this task
+ * reads go straight to the receiver of this task (the child {@link EventTime#localNode}), the rest
+ * to the repartition topic (the child {@link EventTime#throughNode}): the destination decides, so
+ * each (channel, destination) pair has one path and stays in order. The task then reads the
+ * repartition topic too, so its stream time is not its input partition's: the sender takes that
+ * from each record (the extractor's {@link InternalHeaders#PARTITION_TIME}), and keeps it in a store
+ * for the heartbeats it sends after a restart before its first record.
  */
 final class Sender<V, W> implements Processor<String, V, String, W> {
 
@@ -45,8 +53,16 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
     private final long heartbeatWallMs;
     private final long idleTimeoutMs;
     private final boolean idleClose;
+    /** With a local hop: the repartition topic's name; {@code null} without. */
+    private final String localTopic;
 
     private ProcessorContext<String, W> context;
+    /** With a local hop: the child for records to other partitions, the child for this one, the stored time. */
+    private String throughChild;
+    private String localChild;
+    private KeyValueStore<Integer, Long> partitionTimes;
+    /** With a local hop: this task's input partition's stream time, {@code Long.MIN_VALUE} while unknown. */
+    private long partitionTime = Long.MIN_VALUE;
     private int channel;
     private int partition;
     private Watermark clock;
@@ -57,10 +73,12 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
     private long lastRoundWm;
     private long lastKeepaliveMs;
 
-    Sender(EventTime eventTime, Stage stage, KeyValueMapper<String, V, KeyValue<String, W>> mapper) {
+    /** @param localTopic the repartition topic, with a local hop ({@link EventTime#localHop}); else {@code null} */
+    Sender(EventTime eventTime, Stage stage, KeyValueMapper<String, V, KeyValue<String, W>> mapper, String localTopic) {
         this.eventTime = eventTime;
         this.stage = stage;
         this.mapper = mapper;
+        this.localTopic = localTopic;
         EventTimeSettings settings = eventTime.settings();
         this.heartbeatEveryMs = settings.heartbeatEvery().toMillis();
         this.heartbeatWallMs = settings.heartbeatWall().toMillis();
@@ -80,16 +98,28 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
         this.lastRoundWm = Long.MIN_VALUE;
         this.lastRecordWallMs = context.currentSystemTimeMs();
         this.lastKeepaliveMs = Long.MIN_VALUE;
+        if (localTopic != null) {
+            this.throughChild = EventTime.throughNode(localTopic);
+            this.localChild = EventTime.localNode(localTopic);
+            this.partitionTimes = context.getStateStore(EventTime.partitionTimeStore(localTopic));
+            Long stored = partitionTimes.get(partition);
+            this.partitionTime = stored == null ? Long.MIN_VALUE : stored;
+        }
         context.schedule(eventTime.settings().heartbeatWall(), PunctuationType.WALL_CLOCK_TIME, this::onWallClock);
     }
 
     @Override
     public void process(Record<String, V> record) {
+        if (stage.isInput() && localTopic != null) {
+            readPartitionTime(record.headers(), record.timestamp());
+        }
         if (record.value() == null) {
             return; // nothing a stage sends on is null; a heartbeat never gets here (receivers drop them)
         }
         KeyValue<String, W> mapped = mapper.apply(record.key(), record.value());
         Headers headers = InternalHeaders.copy(record.headers());
+        // the input partition's time is the stamp's business from here on
+        headers.remove(InternalHeaders.PARTITION_TIME);
         long now = context.currentSystemTimeMs();
         long wm;
         Stamp stamp;
@@ -102,8 +132,13 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
             wm = clock().get();
             stamp = Stamp.record(channel, Stamp.rwmOf(record.headers(), record.timestamp()), wm, clock().high());
         }
-        context.forward(new Record<>(mapped.key, mapped.value, record.timestamp(), stamp.writeTo(headers)));
         int target = HeartbeatPartitioner.partitionOf(mapped.key, heard.length);
+        Record<String, W> out = new Record<>(mapped.key, mapped.value, record.timestamp(), stamp.writeTo(headers));
+        if (localTopic == null) {
+            context.forward(out);
+        } else {
+            context.forward(out, target == partition ? localChild : throughChild);
+        }
         if (target >= 0) {
             heard[target] = stamp;
             heardAtMs[target] = now;
@@ -144,27 +179,65 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
         return Stamp.heartbeat(channel, pst, pst, idle, advanced);
     }
 
-    /** Sends {@code stamp} as one heartbeat to the partitions {@code to} accepts (none: nothing sent). */
+    /**
+     * Sends {@code stamp} as one heartbeat to the partitions {@code to} accepts (none: nothing sent);
+     * with a local hop, to this task's own partition straight to its receiver.
+     */
     private void send(Stamp stamp, long now, IntPredicate to) {
         StringBuilder targets = new StringBuilder();
         int count = 0;
+        boolean own = false;
         for (int p = 0; p < heard.length; p++) {
             if (to.test(p)) {
-                targets.append(count++ == 0 ? "" : ",").append(p);
                 heard[p] = stamp;
                 heardAtMs[p] = now;
+                if (localTopic != null && p == partition) {
+                    own = true;
+                } else {
+                    targets.append(count++ == 0 ? "" : ",").append(p);
+                }
             }
+        }
+        long timestamp = Math.max(0, stamp.wm());
+        if (own) {
+            context.forward(new Record<>(String.valueOf(partition), null, timestamp, stamp.writeTo(new RecordHeaders())),
+                    localChild);
         }
         if (count == 0) {
             return;
         }
         String key = count == heard.length ? HeartbeatPartitioner.EVERY_PARTITION : targets.toString();
-        Headers headers = stamp.writeTo(new RecordHeaders());
-        context.forward(new Record<>(key, null, Math.max(0, stamp.wm()), headers));
+        Record<String, W> heartbeat = new Record<>(key, null, timestamp, stamp.writeTo(new RecordHeaders()));
+        if (localTopic == null) {
+            context.forward(heartbeat);
+        } else {
+            context.forward(heartbeat, throughChild);
+        }
     }
 
-    /** The stream time of this task's one input partition; {@code Long.MIN_VALUE} before its first record. */
+    /**
+     * With a local hop, takes the stream time of this task's input partition from the record (the
+     * extractor remembered it; a source without it: the largest record time) and keeps it in the
+     * store, which commits with the input offsets.
+     */
+    private void readPartitionTime(Headers headers, long timestamp) {
+        long time = InternalHeaders.partitionTime(headers);
+        time = time == Long.MIN_VALUE ? Math.max(partitionTime, timestamp) : time;
+        if (time != partitionTime) {
+            partitionTime = time;
+            partitionTimes.put(partition, time);
+        }
+    }
+
+    /**
+     * The stream time of this task's input partition; {@code Long.MIN_VALUE} before its first record.
+     * Without a local hop it is the task's, which reads that one partition only (Kafka Streams keeps
+     * it across restarts in the committed offsets' metadata).
+     */
     private long partitionTime() {
+        if (localTopic != null) {
+            return partitionTime;
+        }
         long time = context.currentStreamTimeMs();
         return time < 0 ? Long.MIN_VALUE : time;
     }

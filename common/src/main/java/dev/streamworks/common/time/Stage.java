@@ -10,23 +10,39 @@ package dev.streamworks.common.time;
  * @param name  the input topic, or the receiver a relay stage follows
  * @param input the input topic this stage reads, or {@code null} for a relay stage
  * @param clock for a relay stage, the watermark it relays (its receiver's, over some of its stages)
+ * @param localHop an input stage whose records may skip the repartition topic when they stay in
+ *                 their partition ({@link #withLocalHop()})
  */
-public record Stage(int id, String name, String input, Clock clock) {
+public record Stage(int id, String name, String input, Clock clock, boolean localHop) {
 
     public Stage {
         if (id < 0 || id > 255) {
             throw new IllegalArgumentException("stage id must be 0..255, was " + id);
         }
+        if (localHop && input == null) {
+            throw new IllegalArgumentException("only an input stage can skip its repartition topic: " + name);
+        }
     }
 
     /** The stage that reads input topic {@code topic} and sends its records on. */
     public static Stage input(int id, String topic) {
-        return new Stage(id, topic, topic, null);
+        return new Stage(id, topic, topic, null, false);
     }
 
     /** The tasks after a receiver, relaying records, and {@code clock}'s watermark, to the next hop. */
     public static Stage relay(int id, Clock clock) {
-        return new Stage(id, clock.receiver(), null, clock);
+        return new Stage(id, clock.receiver(), null, clock, false);
+    }
+
+    /**
+     * This input stage, handing the records whose destination partition is the one they were read
+     * from straight to the receiver, in the same task, instead of through the repartition topic
+     * ({@link EventTime#send}): for an input that is in practice keyed (and so partitioned) by the
+     * key it is re-keyed by. Applies only where the input topic has as many partitions as the
+     * repartition topic; elsewhere every record goes through the topic, as without it.
+     */
+    public Stage withLocalHop() {
+        return new Stage(id, name, input, clock, true);
     }
 
     public boolean isInput() {

@@ -75,8 +75,16 @@ public final class ClickstreamGenerator {
         return new ClickstreamGenerator(seed, partitions, base, size).build(seed);
     }
 
+    /**
+     * A user of the random traffic in partition {@code index % partitions}; every other one with an id
+     * that hashes there (as a producer keying by user places it: the service's repartition by user
+     * keeps its clicks and impressions in their partition, its local hop).
+     */
     private String user(int index) {
         String user = String.format("u-%03d", index);
+        for (int k = 1; index % 2 == 0 && Layout.partitionOf(user, partitions) != index % partitions; k++) {
+            user = String.format("u-%03d-%d", index, k);
+        }
         partitionOf.put(user, index % partitions);
         usersOf.computeIfAbsent(index % partitions, p -> new ArrayList<>()).add(user);
         return user;

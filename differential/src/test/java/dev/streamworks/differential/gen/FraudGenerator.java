@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +45,7 @@ public final class FraudGenerator {
     private final Map<Integer, List<String>> usersOf = new HashMap<>();
     private final Map<String, String> homeOf = new HashMap<>();
     private int transactions;
+    private int scripted;
 
     private FraudGenerator(long seed, int partitions, Instant base, Size size) {
         if (base.toEpochMilli() % H != 0) {
@@ -61,14 +63,29 @@ public final class FraudGenerator {
         return new FraudGenerator(seed, partitions, base, size).build(seed);
     }
 
-    /** A user of the random traffic (tie sites and closing transactions pick among them). */
-    private String regular(String name, int partition) {
-        usersOf.computeIfAbsent(partition, p -> new ArrayList<>()).add(name);
-        return user(name, partition);
+    /**
+     * A user of the random traffic (tie sites and closing transactions pick among them) in
+     * {@code partition}; with {@code hashed} its id is chosen to hash there (as a producer keying by
+     * user places it: the service's repartition by user keeps it in its partition, its local hop).
+     */
+    private String regular(String name, int partition, boolean hashed) {
+        String id = name;
+        for (int k = 1; hashed && Layout.partitionOf(id, partitions) != partition; k++) {
+            id = name + "-" + k;
+        }
+        usersOf.computeIfAbsent(partition, p -> new ArrayList<>()).add(id);
+        return place(id, partition);
     }
 
-    /** A user of its own: only the transactions of its scripted case. */
+    /**
+     * A user of its own: only the transactions of its scripted case; every other one is produced to
+     * the partition its id hashes to, as a producer keying by user does.
+     */
     private String user(String name, int partition) {
+        return place(name, scripted++ % 2 == 0 ? Layout.partitionOf(name, partitions) : partition);
+    }
+
+    private String place(String name, int partition) {
         partitionOf.put(name, partition);
         homeOf.put(name, COUNTRIES[random.nextInt(COUNTRIES.length)]);
         return name;
@@ -86,6 +103,14 @@ public final class FraudGenerator {
         }
         if (random.nextBoolean()) {
             node.put("merchant", "m-" + random.nextInt(40));
+        }
+        if (random.nextInt(8) == 0) {
+            // a payment gateway's key (the key is not trusted): each produces to one partition
+            int partition = partitionOf.get(user);
+            Set<String> tagged = new HashSet<>(Set.of(tags));
+            tagged.add("key-not-user");
+            return new Rec(TRANSACTIONS, partition, "gw-" + partition + "-" + random.nextInt(3), Values.text(node), false,
+                    tagged);
         }
         return new Rec(TRANSACTIONS, partitionOf.get(user), user, Values.text(node), false, Set.of(tags));
     }
@@ -105,7 +130,7 @@ public final class FraudGenerator {
     private DataSet build(long seed) {
         List<String> users = new ArrayList<>();
         for (int i = 1; i <= size.users(); i++) {
-            users.add(regular(String.format("f-%03d", i), (i - 1) % partitions));
+            users.add(regular(String.format("f-%03d", i), (i - 1) % partitions, i % 2 == 0));
         }
         for (String user : users) {
             for (long t = start + random.nextInt((int) (30 * M)); t < end - M;

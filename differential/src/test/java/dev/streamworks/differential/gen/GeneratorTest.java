@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -167,6 +169,23 @@ class GeneratorTest {
                 .contains("OVERHEAT", "OVERHEAT_ESCALATED");
         assertThat(expected.records(IotReference.ALERTS)).noneMatch(out -> out.value().path("max_temp").asDouble() == 80.0);
         assertThat(expected.records(IotReference.STATS)).hasSizeGreaterThan(100);
+        // readings that stay in their partition through the repartition by device (the local hop),
+        // readings that move, and readings whose key is not their device
+        assertLocalAndMoving(data, partitions, "device_id", "key-not-device");
+    }
+
+    /**
+     * Records that stay in their partition through the repartition by {@code field} (the local hop),
+     * records that move (with several partitions), and records whose key is not {@code field}.
+     */
+    private static void assertLocalAndMoving(DataSet data, int partitions, String field, String keyTag) {
+        Predicate<Rec> stays = rec -> rec.partition() == Layout.partitionOf(fieldOf(rec, field), partitions);
+        List<Rec> valid = data.records().stream().filter(rec -> !rec.malformed()).toList();
+        assertThat(valid).filteredOn(stays).hasSizeGreaterThan(valid.size() / 4);
+        if (partitions > 1) {
+            assertThat(valid).filteredOn(stays.negate()).hasSizeGreaterThan(valid.size() / 4);
+        }
+        assertThat(valid).anyMatch(rec -> rec.hasTag(keyTag) && !rec.key().equals(fieldOf(rec, field)));
     }
 
     @org.junit.jupiter.api.Test
@@ -202,6 +221,13 @@ class GeneratorTest {
         assertThat(alertTypes(expected, "x-episode-lookback-1ms-0")).containsExactly("FRAUD_SUSPECTED", "FRAUD_SUSPECTED");
         assertThat(alertTypes(expected, "x-burst-out-of-order-0")).containsExactly("FRAUD_SUSPECTED");
         assertThat(alertTypes(expected, "x-burst-newest-first-0")).isEmpty();
+        assertLocalAndMoving(data, partitions, "user_id", "key-not-user");
+    }
+
+    private static String fieldOf(Rec rec, String field) {
+        Matcher value = Pattern.compile("\"" + field + "\":\"([^\"]+)\"").matcher(rec.value());
+        assertThat(value.find()).as(rec.toString()).isTrue();
+        return value.group(1);
     }
 
     private static List<String> alertTypes(Expected expected, String user) {

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,7 +17,10 @@ import java.util.Set;
  * Telemetry made to break the IoT pipeline: devices at different rates, readings minutes out of
  * order and beyond the grace, overheat episodes with escalations and readings exactly at the
  * threshold and at the last alerted maximum, an overheat that arrives too late, ties at the grace
- * bound placed where the partition stream time is exactly there, bad input of every kind.
+ * bound placed where the partition stream time is exactly there, bad input of every kind. Half the
+ * devices are produced to the partition their id hashes to (as a producer keying by device does: the
+ * service's repartition by device keeps them in their partition, its local hop), the others
+ * elsewhere; some readings are keyed by something else than their device (the key is not trusted).
  */
 public final class IotGenerator {
 
@@ -78,7 +82,28 @@ public final class IotGenerator {
         if (random.nextInt(100) < 5) {
             node.put("firmware", "v" + random.nextInt(3));
         }
+        if (random.nextInt(8) == 0) {
+            Set<String> tagged = new HashSet<>(Set.of(tags));
+            tagged.add("key-not-device");
+            // a gateway's key: each gateway produces to one partition, whatever device it relays
+            int partition = partitionOf.get(device);
+            return new Rec(TELEMETRY, partition, "gw-" + partition + "-" + random.nextInt(3), Values.text(node), false,
+                    tagged);
+        }
         return new Rec(TELEMETRY, partitionOf.get(device), device, Values.text(node), false, Set.of(tags));
+    }
+
+    /**
+     * {@code name}, or {@code name-k} with the smallest {@code k}, whose hash places it in {@code partition}
+     * of the repartition topic (as wide as the input), as the producer's default partitioner would.
+     */
+    private String hashedTo(String name, int partition) {
+        for (int k = 0; ; k++) {
+            String candidate = k == 0 ? name : name + "-" + k;
+            if (Layout.partitionOf(candidate, partitions) == partition) {
+                return candidate;
+            }
+        }
     }
 
     private String someDevice(int partition) {
@@ -90,6 +115,9 @@ public final class IotGenerator {
         List<String> devices = new ArrayList<>();
         for (int i = 0; i < Math.max(size.devices(), fed); i++) {
             String device = String.format("d-%02d", i + 1);
+            if (i % 2 == 0) {
+                device = hashedTo(device, i % fed);
+            }
             partitionOf.put(device, i % fed);
             devicesOf.computeIfAbsent(i % fed, p -> new ArrayList<>()).add(device);
             devices.add(device);

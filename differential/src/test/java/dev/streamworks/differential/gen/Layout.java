@@ -1,5 +1,6 @@
 package dev.streamworks.differential.gen;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -16,7 +17,7 @@ import java.util.Set;
  * partition stream time along the sequence, so a generator can place a record where the stream
  * time is exactly what a tie needs ({@link #anchor}).
  */
-final class Layout {
+public final class Layout {
 
     private static final class Entry {
         final Rec rec;
@@ -46,6 +47,45 @@ final class Layout {
 
     private List<Entry> part(String topic, int partition) {
         return topics.get(topic).get(partition);
+    }
+
+    /**
+     * The partition of {@code partitions} that Kafka's default partitioner gives a record keyed by
+     * {@code key} (UTF-8): murmur2 of its bytes, made positive, modulo the count. Written out here so
+     * the generator depends on nothing it judges; {@code PartitionOfTest} checks it against Kafka's.
+     */
+    public static int partitionOf(String key, int partitions) {
+        byte[] data = key.getBytes(StandardCharsets.UTF_8);
+        int length = data.length;
+        int m = 0x5bd1e995;
+        int h = 0x9747b28c ^ length;
+        for (int i = 0; i + 4 <= length; i += 4) {
+            int k = (data[i] & 0xff) | (data[i + 1] & 0xff) << 8 | (data[i + 2] & 0xff) << 16 | (data[i + 3] & 0xff) << 24;
+            k *= m;
+            k ^= k >>> 24;
+            k *= m;
+            h *= m;
+            h ^= k;
+        }
+        int tail = length & ~3;
+        switch (length % 4) {
+            case 3:
+                h ^= (data[tail + 2] & 0xff) << 16;
+                // fall through
+            case 2:
+                h ^= (data[tail + 1] & 0xff) << 8;
+                // fall through
+            case 1:
+                h ^= data[tail] & 0xff;
+                h *= m;
+                break;
+            default:
+                break;
+        }
+        h ^= h >>> 13;
+        h *= m;
+        h ^= h >>> 15;
+        return (h & 0x7fffffff) % partitions;
     }
 
     /** Appends a record that will be read at {@code arrival} (sorted by {@link #sort()}). */
