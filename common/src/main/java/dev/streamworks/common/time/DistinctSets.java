@@ -54,7 +54,7 @@ import java.util.Set;
  * with its stores rolled back to their last commit, so a new index rebuilds from the rolled-back
  * chunks and never remembers a value whose append was aborted.
  */
-public final class DistinctSets {
+final class DistinctSets {
 
     /** Values per chunk at most. */
     static final int CHUNK_VALUES = 64;
