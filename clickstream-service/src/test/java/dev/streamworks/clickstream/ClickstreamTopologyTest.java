@@ -659,7 +659,7 @@ class ClickstreamTopologyTest {
             String description = builder.build().describe().toString();
 
             assertThat(description).contains(ClickDedupProcessor.STORE, "product-windows-store",
-                    "product-windows-distinct-store", "clicks-by-user-repartition",
+                    "product-windows-distinct-chunks-store", "clicks-by-user-repartition",
                     "clicks-by-product-repartition");
             assertThat(description).doesNotContain("product-conversion-store", "event-type-windows-store",
                     "segment-windows-store", ClickstreamTopology.USERS_STORE, "user-activity-store",
@@ -714,9 +714,9 @@ class ClickstreamTopologyTest {
         String description = builder.build().describe().toString();
 
         assertThat(description).contains(ClickDedupProcessor.STORE,
-                "product-windows-store", "product-windows-distinct-store", "product-windows-closed-store",
+                "product-windows-store", "product-windows-distinct-chunks-store", "product-windows-closed-store",
                 "product-conversion-store", "event-type-windows-store", "segment-windows-store",
-                "segment-windows-distinct-store", "user-activity-store", "activity-anomalies-store",
+                "segment-windows-distinct-chunks-store", "user-activity-store", "activity-anomalies-store",
                 SessionProcessor.SESSIONS_STORE, SessionProcessor.DUE_STORE, MatchProcessor.IMPRESSIONS_STORE,
                 MatchProcessor.CLICKS_STORE, "match-impressions-by-slot-store", "match-clicks-by-slot-store",
                 LatenessProcessor.STORE, LatenessProcessor.EMITTED_STORE, ClickstreamTopology.USERS_STORE,
@@ -730,5 +730,7 @@ class ClickstreamTopologyTest {
         assertThat(description).as("the join's stores of the earlier layout are gone").doesNotContain(
                 "match-impressions-store", "match-clicks-store", "match-impressions-expiry-store",
                 "match-clicks-expiry-store");
+        assertThat(description).as("the distinct sets of the earlier layout (one entry per value) are gone")
+                .doesNotContain("product-windows-distinct-store", "segment-windows-distinct-store");
     }
 }

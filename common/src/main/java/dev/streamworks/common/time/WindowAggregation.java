@@ -20,8 +20,6 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -57,8 +55,9 @@ import java.util.function.Supplier;
  *       broker's clock never deletes live state (docs/README.md, "state").</li>
  * </ul>
  * An optional distinct dimension ({@link Builder#distinct}) tells the aggregator whether a value
- * (a user, say) is new in the window: one entry per (window, key, value) in a second store, one
- * point read per record, cleared when the window closes.
+ * (a user, say) is new in the window, exactly: the values of each (window, key) in append-only
+ * chunks of a second, cached store ({@link DistinctSets}: a changelog record per changed chunk and
+ * commit, a hash lookup per record), deleted chunk by chunk when the window closes.
  *
  * @param <T> the event
  * @param <A> the aggregate of one key in one window
@@ -117,8 +116,12 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
         return spec.name + "-store";
     }
 
+    /**
+     * The chunks of the distinct sets. The name says the layout: the store of one (window, key, value)
+     * per entry was {@code <name>-distinct-store}, which an upgraded instance must not read as chunks.
+     */
     private String distinctStoreName() {
-        return spec.name + "-distinct-store";
+        return spec.name + "-distinct-chunks-store";
     }
 
     private String closedStoreName() {
@@ -134,10 +137,7 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
         stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(closedStoreName()), Serdes.String(),
                 Serdes.Long()).withCachingEnabled());
         if (spec.distinct != null) {
-            // not cached: each (window, key, value) is written once, a cache would only crowd out
-            // the aggregates, whose updates it coalesces
-            stores.add(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(distinctStoreName()), Serdes.Bytes(),
-                    Serdes.ByteArray()));
+            stores.add(DistinctSets.storeBuilder(distinctStoreName()));
         }
         return stores;
     }
@@ -170,7 +170,6 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
     }
 
     private static final String CLOSED_KEY = "closed-up-to";
-    private static final byte[] PRESENT = {1};
 
     private final class Operator implements Processor<String, Parsed<T>, String, Object> {
 
@@ -178,7 +177,8 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
         private ProcessorContext<String, Object> context;
         private KeyValueStore<WindowKey, A> store;
         private KeyValueStore<String, Long> closed;
-        private KeyValueStore<Bytes, byte[]> distinct;
+        /** Created in each {@code init}: its index never outlives a re-initialization (DistinctSets). */
+        private DistinctSets distinct;
         /** In {@code UPDATE} mode, forwards the changed windows when the store's cache flushes. */
         private UpdateForwarder<WindowKey, A, String, Object> updates;
         private long closedUpTo;
@@ -190,7 +190,8 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
             this.context = context;
             this.store = context.getStateStore(storeName());
             this.closed = context.getStateStore(closedStoreName());
-            this.distinct = spec.distinct == null ? null : context.getStateStore(distinctStoreName());
+            this.distinct = spec.distinct == null ? null
+                    : new DistinctSets(context.getStateStore(distinctStoreName()), spec.distinctCapacity);
             this.updates = spec.emit != Emit.UPDATE ? null : UpdateForwarder.attach(context, store, spec.outputSink,
                     (windowKey, aggregate, timestamp) -> output(windowKey.key(), windows.window(windowKey.start()),
                             aggregate));
@@ -231,10 +232,15 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
             WindowKey windowKey = new WindowKey(start, key);
             A before = store.get(windowKey);
             A current = before != null ? before : spec.initializer.get();
-            boolean first = distinct != null
-                    && distinct.putIfAbsent(distinctKey(start, key, spec.distinct.apply(event)), PRESENT) == null;
+            Bytes value = distinct == null ? null : DistinctSets.value(spec.distinct.apply(event));
+            boolean first = value != null && !distinct.contains(start, key, value);
             A after = spec.aggregator.apply(key, event, current, first);
             store.put(windowKey, after);
+            if (first) {
+                // after the aggregate: a record the aggregator rejects (to the dead-letter topic)
+                // leaves its value unseen, to be counted by the next record that has it
+                distinct.add(start, key, value);
+            }
             if (updates != null) {
                 updates.changed(windowKey, after, start + windows.sizeMs());
             }
@@ -278,8 +284,7 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
                 }
             }
             if (distinct != null) {
-                keysUpTo(distinct, distinctKey(from(closedUpTo), "", ""), lastClosed, DISTINCT_START)
-                        .forEach(distinct::delete);
+                distinct.deleteUpTo(from(closedUpTo), lastClosed);
             }
             closedUpTo = lastClosed;
             closed.put(CLOSED_KEY, closedUpTo);
@@ -318,17 +323,6 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
         }
     }
 
-    private static final Function<Bytes, Long> DISTINCT_START =
-            bytes -> ByteBuffer.wrap(bytes.get(), 0, 8).getLong() ^ Long.MIN_VALUE;
-
-    /** (window start, key, value): length-prefixed key, so ("a|b", "c") and ("a", "b|c") differ. */
-    private static Bytes distinctKey(long start, String key, String value) {
-        byte[] k = key.getBytes(StandardCharsets.UTF_8);
-        byte[] v = value.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(8 + 4 + k.length + v.length).putLong(start ^ Long.MIN_VALUE)
-                .putInt(k.length).put(k).put(v).array());
-    }
-
     /** Declares one windowed output. */
     public static final class Builder<T extends Event, A> {
 
@@ -340,6 +334,7 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
         private Aggregator<T, A> aggregator;
         private Serde<A> aggregateSerde;
         private Function<T, String> distinct;
+        private int distinctCapacity = DistinctSets.DEFAULT_CAPACITY;
         private OutputMapper<A> mapper = (key, window, aggregate) -> null;
         private String outputSink;
         private UpdateListener<T, A> listener;
@@ -370,7 +365,19 @@ public final class WindowAggregation<T extends Event, A> implements ProcessorSup
 
         /** The aggregator learns whether {@code value} of the event is new in the window. */
         public Builder<T, A> distinct(Function<T, String> value) {
+            return distinct(value, DistinctSets.DEFAULT_CAPACITY);
+        }
+
+        /**
+         * As {@link #distinct(Function)}, with the in-memory index of the sets bounded to {@code
+         * indexCapacity} values per task (a set it drops is read again from the store when needed).
+         */
+        public Builder<T, A> distinct(Function<T, String> value, int indexCapacity) {
+            if (indexCapacity < 0) {
+                throw new IllegalArgumentException("distinct index capacity " + indexCapacity + " is negative");
+            }
             this.distinct = value;
+            this.distinctCapacity = indexCapacity;
             return this;
         }
 

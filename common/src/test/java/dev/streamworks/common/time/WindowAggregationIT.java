@@ -15,6 +15,8 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
@@ -29,10 +31,12 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,8 +57,8 @@ import static org.awaitility.Awaitility.await;
 class WindowAggregationIT {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
-    private static final List<String> TOPICS = List.of("in", "final-out", "update-out", "hopping-out", "late",
-            "late-unused");
+    private static final List<String> TOPICS = List.of("in", "final-out", "update-out", "hopping-out",
+            "distinct-out", "late", "late-unused");
 
     @TempDir
     Path stateDir;
@@ -69,8 +73,7 @@ class WindowAggregationIT {
         long ticks = records.stream().filter(sent -> !sent.heartbeat()).count();
         String bootstrap = KafkaBroker.shared().bootstrapServers();
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(TOPICS.stream().map(topic -> new NewTopic(topic, 1, (short) 1)).toList())
-                    .all().get(30, TimeUnit.SECONDS);
+            admin.createTopics(TOPICS.stream().map(topic -> topic(topic)).toList()).all().get(30, TimeUnit.SECONDS);
             try (KafkaClients kafka = new KafkaClients(bootstrap)) {
                 for (Sent sent : records) {
                     TestRecord<String, String> record = WindowAggregationTest.record(sent);
@@ -118,6 +121,105 @@ class WindowAggregationIT {
                         .hasSizeLessThan((int) total(expected.hopping()));
             }
         }
+    }
+
+    /**
+     * The distinct dimension across restarts in the middle of windows, under exactly-once: the input
+     * in three parts, the operators stopped after each; before the third part the local state is
+     * wiped too, so the sets come back from their changelog. Each window's last distinct count must be
+     * the batch reference's, as without restarts.
+     */
+    @Test
+    void distinctCountsStayExactWhenTheProcessorRestartsMidWindow() throws Exception {
+        long seed = new Random().nextLong();
+        Random random = new Random(seed);
+        List<List<Sent>> channels = WindowAggregationTest.generate(random);
+        WindowAggregationTest.Expected expected = WindowAggregationTest.expected(channels);
+        List<Sent> records = WindowAggregationTest.interleave(channels, random);
+        int firstCut = records.size() / 4 + random.nextInt(records.size() / 4);
+        int secondCut = records.size() / 2 + random.nextInt(records.size() / 4);
+        List<List<Sent>> parts = List.of(records.subList(0, firstCut), records.subList(firstCut, secondCut),
+                records.subList(secondCut, records.size()));
+        assertThat(windowsSpanning(parts.get(0), parts.get(1))).as("windows open across the first restart, seed %d",
+                seed).isNotEmpty();
+        assertThat(windowsSpanning(parts.get(1), parts.get(2))).as("windows open across the second restart, seed %d",
+                seed).isNotEmpty();
+        String prefix = "restart-";
+        String bootstrap = KafkaBroker.shared().bootstrapServers();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(TOPICS.stream().map(topic -> topic(prefix + topic)).toList())
+                    .all().get(30, TimeUnit.SECONDS);
+            Properties settings = TopologyDriver.settings("window-distinct-restart-it-" + UUID.randomUUID(),
+                    StreamworksProperties.defaults(), (stage, error) -> { }, stateDir);
+            settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            settings.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+            for (int part = 0; part < parts.size(); part++) {
+                try (KafkaClients kafka = new KafkaClients(bootstrap)) {
+                    for (Sent sent : parts.get(part)) {
+                        TestRecord<String, String> record = WindowAggregationTest.record(sent);
+                        kafka.send(new ProducerRecord<>(prefix + "in", null, record.timestamp(), record.key(),
+                                record.value(), record.headers()));
+                    }
+                }
+                long ticks = parts.get(part).stream().filter(sent -> !sent.heartbeat()).count();
+                StreamsBuilder builder = TopologyDriver.builder(settings);
+                AtomicLong processed = new AtomicLong();
+                WindowAggregationTest.topology(builder, new StreamworksMetrics(new SimpleMeterRegistry(),
+                                TestTimes.CLOCK), Duration.ZERO, prefix)
+                        .peek((key, tick) -> processed.incrementAndGet(), Named.as("processed"));
+                KafkaStreams streams = new KafkaStreams(builder.build(), settings);
+                try {
+                    streams.start();
+                    await().atMost(WAIT).until(() -> processed.get() >= ticks);
+                } finally {
+                    // leaving the group: the next start is not held for the session timeout
+                    streams.close(CloseOptions.groupMembershipOperation(
+                            CloseOptions.GroupMembershipOperation.LEAVE_GROUP).withTimeout(Duration.ofSeconds(60)));
+                }
+                assertThat(streams.state()).isEqualTo(KafkaStreams.State.NOT_RUNNING);
+                if (part == 1) {
+                    // the next start restores every store from its changelog
+                    streams.cleanUp();
+                }
+            }
+
+            try (KafkaClients kafka = new KafkaClients(bootstrap); KafkaClients.Reader reader =
+                    kafka.reader(prefix + "distinct-out", prefix + "update-out")) {
+                await().atMost(WAIT).untilAsserted(() -> {
+                    reader.poll();
+                    Map<String, Long> distinct = WindowAggregationTest.lastPerWindow(
+                            values(reader.polled(prefix + "distinct-out")));
+                    Map<String, Long> counts = WindowAggregationTest.lastPerWindow(
+                            values(reader.polled(prefix + "update-out")));
+                    // both at once: a window missing from both outputs is not the distinct dimension's
+                    assertThat(Map.of("distinct", distinct, "counts", counts))
+                            .as("last distinct count and count per window, seed %d", seed)
+                            .isEqualTo(Map.of("distinct", expected.distinct(), "counts", expected.updates()));
+                });
+            }
+        }
+    }
+
+    /** The tumbling windows (key@start) with a tick in both parts. */
+    private static Set<String> windowsSpanning(List<Sent> before, List<Sent> after) {
+        Set<String> spanning = windowsOf(before);
+        spanning.retainAll(windowsOf(after));
+        return spanning;
+    }
+
+    private static Set<String> windowsOf(List<Sent> records) {
+        Set<String> windows = new HashSet<>();
+        records.stream().filter(sent -> !sent.heartbeat()).forEach(sent -> windows.add(sent.tick().key() + "@"
+                + Math.floorDiv(sent.tick().at().toEpochMilli(), 300_000L) * 300_000L));
+        return windows;
+    }
+
+    /**
+     * A topic that keeps records of any age: the test's event times (TestTimes) are older than the
+     * broker's default retention (7 days), which would delete them, input and outputs, at its next check.
+     */
+    private static NewTopic topic(String name) {
+        return new NewTopic(name, 1, (short) 1).configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1"));
     }
 
     private static long total(Map<String, Long> counts) {

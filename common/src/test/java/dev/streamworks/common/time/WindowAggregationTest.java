@@ -32,9 +32,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -96,6 +98,8 @@ class WindowAggregationTest {
             assertThat(outputs.updates).as("last update per window, seed %d run %d", seed, run)
                     .isEqualTo(expected.updates);
             assertThat(outputs.hopping).as("hopping windows, seed %d run %d", seed, run).isEqualTo(expected.hopping);
+            assertThat(outputs.distinct).as("distinct users per window, seed %d run %d", seed, run)
+                    .isEqualTo(expected.distinct);
             assertThat(outputs.late).as("late records, seed %d run %d", seed, run).isEqualTo(expected.late);
             if (first != null) {
                 assertThat(outputs).as("identical outputs, seed %d", seed).isEqualTo(first);
@@ -169,18 +173,27 @@ class WindowAggregationTest {
     }
 
     record Outputs(Map<String, Long> finals, Map<String, Long> updates, Map<String, Long> hopping,
-                   Map<String, Integer> late) {
+                   Map<String, Long> distinct, Map<String, Integer> late) {
     }
 
     record Expected(Map<String, Long> finals, Map<String, Long> updates, Map<String, Long> hopping,
-                    Map<String, Integer> late) {
+                    Map<String, Long> distinct, Map<String, Integer> late) {
     }
+
+    /** The "user" of a tick, for the distinct dimension: 37 users, each with many ticks. */
+    static String user(Tick tick) {
+        return "u" + Math.floorMod(tick.id() * 7, 37);
+    }
+
+    /** Values the distinct sets' index holds per task in these tests: small, so sets are dropped and read again. */
+    static final int DISTINCT_INDEX = 40;
 
     /** The batch computation of the rule. */
     static Expected expected(List<List<Sent>> channels) {
         long watermark = channels.stream().mapToLong(c -> c.get(c.size() - 1).rwm()).min().orElseThrow();
         Map<String, Long> counts = new TreeMap<>();
         Map<String, Long> hopping = new TreeMap<>();
+        Map<String, Set<String>> users = new TreeMap<>();
         Map<String, Integer> late = new TreeMap<>();
         for (List<Sent> channel : channels) {
             for (Sent sent : channel) {
@@ -193,6 +206,8 @@ class WindowAggregationTest {
                     late.merge("tumbling:" + sent.tick().id() + "@" + (start + WINDOWS.sizeMs()), 1, Integer::sum);
                 } else {
                     counts.merge(sent.tick().key() + "@" + start, 1L, Long::sum);
+                    users.computeIfAbsent(sent.tick().key() + "@" + start, w -> new HashSet<>())
+                            .add(user(sent.tick()));
                 }
                 long missed = Long.MIN_VALUE;
                 for (long s : HOPPING.startsOf(t)) {
@@ -214,7 +229,9 @@ class WindowAggregationTest {
                 finals.put(window, count);
             }
         });
-        return new Expected(finals, counts, hopping, late);
+        Map<String, Long> distinct = new TreeMap<>();
+        users.forEach((window, set) -> distinct.put(window, (long) set.size()));
+        return new Expected(finals, counts, hopping, distinct, late);
     }
 
     private Outputs drive(List<Sent> records) {
@@ -232,6 +249,7 @@ class WindowAggregationTest {
             }
             Map<String, Long> updates = lastPerWindow(read(driver, "update-out"));
             Map<String, Long> hopping = lastPerWindow(read(driver, "hopping-out"));
+            Map<String, Long> distinct = lastPerWindow(read(driver, "distinct-out"));
             Map<String, Integer> late = new HashMap<>();
             TestOutputTopic<String, byte[]> lateTopic = driver.createOutputTopic("late", Serdes.String().deserializer(),
                     Serdes.ByteArray().deserializer());
@@ -244,33 +262,52 @@ class WindowAggregationTest {
                 assertThat(record.headers().lastHeader(Stamp.HEADER)).as("internal header stripped").isNull();
                 late.merge(reason + ":" + tick.id() + "@" + end, 1, Integer::sum);
             });
-            return new Outputs(finals, updates, hopping, new TreeMap<>(late));
+            return new Outputs(finals, updates, hopping, distinct, new TreeMap<>(late));
         }
     }
 
     /**
      * The operators under test, after the receiver of the six channels: final and update mode over
      * tumbling windows, update mode over hopping windows, each with its output topic; late records
-     * to "late". Closed windows are kept for {@code retention}; returns the receiver's output.
+     * to "late"; and the distinct users of each tumbling window, in update mode. Closed windows are
+     * kept for {@code retention}; returns the receiver's output.
      */
     static KStream<String, Parsed<Tick>> topology(StreamsBuilder builder, StreamworksMetrics metrics,
                                                   Duration retention) {
+        return topology(builder, metrics, retention, "");
+    }
+
+    /** As {@link #topology(StreamsBuilder, StreamworksMetrics, Duration)}, every topic's name after {@code prefix}. */
+    static KStream<String, Parsed<Tick>> topology(StreamsBuilder builder, StreamworksMetrics metrics,
+                                                  Duration retention, String prefix) {
         EventTime eventTime = new EventTime(EventTimeSettings.defaults(), topic -> CHANNELS, LagProbe.NONE,
-                List.of("in"), null);
+                List.of(prefix + "in"), null);
+        // channels are numbered by the stage's id, so the records of generate() fit any prefix
         KStream<String, Parsed<Tick>> in = eventTime.receive(
-                builder.stream("in", Consumed.with(Serdes.String(), TICKS)), "receive", STAGE);
+                builder.stream(prefix + "in", Consumed.with(Serdes.String(), TICKS)), "receive",
+                Stage.input(STAGE.id(), prefix + "in"));
         KStream<String, Object> finals = in.process(count("final", WINDOWS, WindowAggregation.Emit.FINAL, retention)
                 .build(eventTime, Clock.of("receive"), metrics), Named.as("final"));
-        finals.to("final-out", Produced.with(Serdes.String(), erased(Serdes.String())).withName("final-sink"));
-        finals.to("late", Produced.with(Serdes.String(), erased(Serdes.ByteArray())).withName("final-late"));
+        finals.to(prefix + "final-out", Produced.with(Serdes.String(), erased(Serdes.String())).withName("final-sink"));
+        finals.to(prefix + "late", Produced.with(Serdes.String(), erased(Serdes.ByteArray())).withName("final-late"));
         KStream<String, Object> updates = in.process(count("update", WINDOWS, WindowAggregation.Emit.UPDATE, retention)
                 .build(eventTime, Clock.of("receive"), metrics), Named.as("update"));
-        updates.to("update-out", Produced.with(Serdes.String(), erased(Serdes.String())).withName("update-sink"));
-        updates.to("late-unused", Produced.with(Serdes.String(), erased(Serdes.ByteArray())).withName("update-late"));
+        updates.to(prefix + "update-out", Produced.with(Serdes.String(), erased(Serdes.String())).withName("update-sink"));
+        updates.to(prefix + "late-unused", Produced.with(Serdes.String(), erased(Serdes.ByteArray())).withName("update-late"));
         KStream<String, Object> hops = in.process(count("hopping", HOPPING, WindowAggregation.Emit.UPDATE, retention)
                 .build(eventTime, Clock.of("receive"), metrics), Named.as("hopping"));
-        hops.to("hopping-out", Produced.with(Serdes.String(), erased(Serdes.String())).withName("hopping-sink"));
-        hops.to("late", Produced.with(Serdes.String(), erased(Serdes.ByteArray())).withName("hopping-late"));
+        hops.to(prefix + "hopping-out", Produced.with(Serdes.String(), erased(Serdes.String())).withName("hopping-sink"));
+        hops.to(prefix + "late", Produced.with(Serdes.String(), erased(Serdes.ByteArray())).withName("hopping-late"));
+        KStream<String, Object> distinct = in.process(WindowAggregation.<Tick, Long>named("distinct")
+                .windows(WINDOWS, retention)
+                .aggregate(() -> 0L, (key, tick, users, first) -> first ? users + 1 : users, Serdes.Long())
+                .distinct(WindowAggregationTest::user, DISTINCT_INDEX)
+                .emit(WindowAggregation.Emit.UPDATE, "distinct-sink", (key, window, users) ->
+                        key + "@" + window.startMs() + "=" + users)
+                .late("distinct-late", "distinct")
+                .build(eventTime, Clock.of("receive"), metrics), Named.as("distinct"));
+        distinct.to(prefix + "distinct-out", Produced.with(Serdes.String(), erased(Serdes.String())).withName("distinct-sink"));
+        distinct.to(prefix + "late-unused", Produced.with(Serdes.String(), erased(Serdes.ByteArray())).withName("distinct-late"));
         return in;
     }
 
