@@ -28,6 +28,7 @@ class StreamsSettingsTest {
                 .containsEntry(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
                         DeadLetterHandlers.Production.class)
                 .containsEntry(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true)
+                .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Runtime.getRuntime().availableProcessors())
                 .containsEntry(DeadLetterListener.CONFIG, listener)
                 .containsEntry("producer.batch.size", 256 * 1024)
                 .containsEntry(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true)
