@@ -23,6 +23,18 @@ public final class StreamsSettings {
     private StreamsSettings() {
     }
 
+    /**
+     * One stream thread per processor the JVM sees (in a container: its CPU limit), instead of Kafka
+     * Streams' one: a thread runs its tasks one record at a time, and one thread was the bottleneck of
+     * clicks-per-product on two cores (BENCHMARKS.md, "Two stream threads": 24 % faster drain, 10,000
+     * events/s held live where one thread fell behind). At most one per partition of the topics the
+     * service creates: threads beyond the tasks of a sub-topology would idle, each with its own
+     * consumer, producer and group membership.
+     */
+    static int streamThreads(StreamworksProperties props, int processors) {
+        return Math.max(1, Math.min(processors, props.topics().partitions()));
+    }
+
     public static Map<String, Object> of(StreamworksProperties props, String applicationId,
                                          DeadLetterListener deadLetters) {
         Map<String, Object> config = new HashMap<>();
@@ -42,11 +54,7 @@ public final class StreamsSettings {
         // section 1: lateness from each record's own read watermark, windows closed by the channel
         // watermarks), and the wait costs Kafka 4.4 a String.format per empty partition per poll
         config.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
-        // one stream thread per processor the JVM sees (in a container: its CPU limit) instead of
-        // Kafka Streams' one: a thread runs its tasks one record at a time, and one thread was the
-        // bottleneck of clicks-per-product on two cores (BENCHMARKS.md: 2 threads drained 24 % faster
-        // and held 10,000 events/s live, where one fell behind)
-        config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Math.max(1, Runtime.getRuntime().availableProcessors()));
+        config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads(props, Runtime.getRuntime().availableProcessors()));
         if (props.rocksdb().totalMemory() != null) {
             // opt-in: the bench measured a 128 MB pool costing 3 to 6 times the exactly-once drain
             // rate (memtables flushed far more often); size it to the state, not below it

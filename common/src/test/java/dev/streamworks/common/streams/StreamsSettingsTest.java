@@ -28,7 +28,8 @@ class StreamsSettingsTest {
                 .containsEntry(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
                         DeadLetterHandlers.Production.class)
                 .containsEntry(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true)
-                .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG, Runtime.getRuntime().availableProcessors())
+                .containsEntry(StreamsConfig.NUM_STREAM_THREADS_CONFIG,
+                        Math.min(6, Runtime.getRuntime().availableProcessors()))
                 .containsEntry(DeadLetterListener.CONFIG, listener)
                 .containsEntry("producer.batch.size", 256 * 1024)
                 .containsEntry(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true)
@@ -63,6 +64,15 @@ class StreamsSettingsTest {
                 .containsEntry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class)
                 .containsEntry(BoundedRocksDbMemory.TOTAL_BYTES_CONFIG, 256L * 1024 * 1024)
                 .containsEntry(BoundedRocksDbMemory.MEMTABLE_SHARE_CONFIG, 0.25);
+    }
+
+    @Test
+    void shouldRunAStreamThreadPerProcessorButNoMoreThanPartitions() {
+        StreamworksProperties defaults = StreamworksProperties.defaults();
+
+        assertThat(StreamsSettings.streamThreads(defaults, 1)).isEqualTo(1);
+        assertThat(StreamsSettings.streamThreads(defaults, 2)).isEqualTo(2);
+        assertThat(StreamsSettings.streamThreads(defaults, 64)).isEqualTo(defaults.topics().partitions());
     }
 
     @Test
