@@ -172,9 +172,10 @@ class CdcServiceIT {
                 "2", List.of("insert new", "delete new"),
                 "3", List.of("insert regular", "update_preimage regular", "update_postimage vip"),
                 "4", List.of("insert new", "update_preimage new", "update_postimage regular")));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(reader.polled("cdc.dlq"))
+                .extracting(ConsumerRecord::key, ConsumerRecord::value)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(userKey(5), BAD)));
         List<ConsumerRecord<String, String>> dead = reader.polled("cdc.dlq");
-        assertThat(dead).extracting(ConsumerRecord::key, ConsumerRecord::value)
-                .containsExactly(org.assertj.core.groups.Tuple.tuple(userKey(5), BAD));
         assertThat(new String(dead.get(0).headers().lastHeader("__streams.errors.message").value(),
                 StandardCharsets.UTF_8)).contains("'source.ts_ms'");
     }
