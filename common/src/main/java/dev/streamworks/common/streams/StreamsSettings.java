@@ -2,6 +2,7 @@ package dev.streamworks.common.streams;
 
 import dev.streamworks.common.config.StreamworksProperties;
 import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -19,6 +20,12 @@ public final class StreamsSettings {
 
     /** The producer's batch size under exactly-once. */
     static final int EXACTLY_ONCE_BATCH_BYTES = 256 * 1024;
+
+    /** How long the restore consumer's fetch waits at the broker for records that are not there yet. */
+    static final int RESTORE_FETCH_MAX_WAIT_MS = 100;
+
+    /** How often a stream thread's consumer heartbeats, and so learns that its group rebalances. */
+    static final int HEARTBEAT_INTERVAL_MS = 500;
 
     private StreamsSettings() {
     }
@@ -55,6 +62,19 @@ public final class StreamsSettings {
         // watermarks), and the wait costs Kafka 4.4 a String.format per empty partition per poll
         config.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
         config.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads(props, Runtime.getRuntime().availableProcessors()));
+        // start-up: a stateful task runs once the state updater has read its changelogs to their end,
+        // and a fetch of a changelog with nothing (more) to read waits fetch.max.wait.ms (500 ms by
+        // default) at the broker; the state updater takes a start's tasks in several rounds, each
+        // waiting that long for empty changelogs (iot, first start: 0.5 s per round, three rounds).
+        // Standby replicas fetch with it too: an idle one now asks ten times a second
+        config.put(StreamsConfig.restoreConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG),
+                RESTORE_FETCH_MAX_WAIT_MS);
+        // a rebalance waits for every member to rejoin, and a member learns of it from its next
+        // heartbeat (every 3 s by default): with two stream threads, the second rebalance of a first
+        // start (Kafka Streams creates the repartition topics in the first, which changes the metadata
+        // the group was assigned with) waited up to 2.5 s for the other thread. Still far below the
+        // session timeout, which decides when a silent member is dropped
+        config.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG), HEARTBEAT_INTERVAL_MS);
         if (props.rocksdb().totalMemory() != null) {
             // opt-in: the bench measured a 128 MB pool costing 3 to 6 times the exactly-once drain
             // rate (memtables flushed far more often); size it to the state, not below it

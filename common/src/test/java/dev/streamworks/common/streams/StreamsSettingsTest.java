@@ -33,6 +33,8 @@ class StreamsSettingsTest {
                 .containsEntry(DeadLetterListener.CONFIG, listener)
                 .containsEntry("producer.batch.size", 256 * 1024)
                 .containsEntry(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true)
+                .containsEntry("restore.consumer.fetch.max.wait.ms", 100)
+                .containsEntry("main.consumer.heartbeat.interval.ms", 500)
                 .doesNotContainKey(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)
                 .doesNotContainKey("group.instance.id")
                 .doesNotContainKey(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)
