@@ -16,6 +16,7 @@ import dev.streamworks.common.streams.BoundedRocksDbMemory;
 import dev.streamworks.common.streams.DeadLetterLimit;
 import dev.streamworks.common.streams.StreamsSettings;
 import dev.streamworks.common.time.EventTime;
+import dev.streamworks.common.time.PartitionCounts;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -216,11 +217,38 @@ public class StreamworksConfiguration {
      */
     @Bean
     EventTime eventTime(StreamworksProperties props, ServiceDescriptor service, KafkaAdmin kafkaAdmin,
-                        ConsumerLag lag, MeterRegistry registry) {
-        TopicPartitionCounts partitions = new TopicPartitionCounts(
-                () -> Admin.create(kafkaAdmin.getConfigurationProperties()), service.inputs(),
-                props.topics().partitions(), Duration.ofSeconds(60));
+                        ConsumerLag lag, MeterRegistry registry, Environment environment) {
+        PartitionCounts partitions = partitionCounts(environment, props, service,
+                () -> Admin.create(kafkaAdmin.getConfigurationProperties()));
         return new EventTime(props.eventTime(), partitions, lag, service.inputs(), registry);
+    }
+
+    /**
+     * The inputs' partition counts, read from the broker when the topology is built; in a training
+     * run ({@link #isTrainingRun}) the count the service would create them with, without a broker.
+     */
+    static PartitionCounts partitionCounts(Environment environment, StreamworksProperties props,
+                                           ServiceDescriptor service, java.util.function.Supplier<Admin> admin) {
+        int forMissing = props.topics().partitions();
+        if (isTrainingRun(environment)) {
+            // the class-data training run builds the topology to load its classes and exits before
+            // anything starts: there is no broker to ask (an image build), and the counts are never used
+            log.info("Training run ({}=onRefresh): the topology is built with {} partitions per input, without "
+                    + "asking a broker", CONTEXT_EXIT, forMissing);
+            return topic -> forMissing;
+        }
+        return new TopicPartitionCounts(admin, service.inputs(), forMissing, Duration.ofSeconds(60));
+    }
+
+    /** Spring's property that ends a run right after the context refresh, before any lifecycle starts. */
+    static final String CONTEXT_EXIT = "spring.context.exit";
+
+    /**
+     * A class-data-sharing training run ({@code -Dspring.context.exit=onRefresh}, deploy/docker/Dockerfile):
+     * Spring refreshes the context and exits before starting Kafka Streams, the web server or anything else.
+     */
+    static boolean isTrainingRun(Environment environment) {
+        return "onRefresh".equalsIgnoreCase(environment.getProperty(CONTEXT_EXIT));
     }
 
     @Bean
