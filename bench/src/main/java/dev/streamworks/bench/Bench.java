@@ -165,18 +165,26 @@ public final class Bench {
         return jvm;
     }
 
-    /** Builds the service's jar if it is missing; returns why it cannot be used, or null. */
+    /**
+     * Builds the service's jar if it is missing and prepares it to be launched as its image launches
+     * it ({@link ClassDataArchive}: unpacked, with the class-data archive of a training run), before
+     * any measurement; returns why it cannot be used, or null.
+     */
     static String ensureJar(Path repository, Pipeline pipeline, PrintStream console) throws Exception {
         Path jar = pipeline.jar(repository);
-        if (Files.exists(jar)) {
-            return null;
+        if (!Files.exists(jar)) {
+            console.println("building " + pipeline.module() + " ...");
+            Process build = new ProcessBuilder(repository.resolve("mvnw").toString(), "-B", "-q", "-pl",
+                    pipeline.module(), "-am", "package", "-DskipTests").directory(repository.toFile()).inheritIO().start();
+            int exit = build.waitFor();
+            if (exit != 0 || !Files.exists(jar)) {
+                return "the build of " + pipeline.module() + " failed (exit " + exit + ")";
+            }
         }
-        console.println("building " + pipeline.module() + " ...");
-        Process build = new ProcessBuilder(repository.resolve("mvnw").toString(), "-B", "-q", "-pl",
-                pipeline.module(), "-am", "package", "-DskipTests").directory(repository.toFile()).inheritIO().start();
-        int exit = build.waitFor();
-        if (exit != 0 || !Files.exists(jar)) {
-            return "the build of " + pipeline.module() + " failed (exit " + exit + ")";
+        try {
+            ClassDataArchive.prepare(jar);
+        } catch (IllegalStateException e) {
+            return e.getMessage();
         }
         return null;
     }

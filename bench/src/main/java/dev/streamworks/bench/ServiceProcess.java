@@ -16,8 +16,8 @@ import java.util.SortedMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One service in its own JVM ({@code java -jar <module>-exec.jar ...}, or its main class on a
- * class path), so the CPU time and memory read from {@code /proc/<pid>} are the service's alone,
+ * One service in its own JVM (launched as its image launches it, {@link ClassDataArchive}, or its
+ * main class on a class path), so the CPU time and memory read from {@code /proc/<pid>} are the service's alone,
  * and it can be killed as a crash kills it ({@link #kill()}, the fault suite). Its output goes to
  * a log file.
  */
@@ -39,13 +39,17 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
-     * Starts the service against {@code bootstrapServers} with the given guarantee, a free HTTP
-     * port and its own temporary state directory, leaving the group on close.
+     * Starts the service's {@code jar} as its image starts it (unpacked, with its class-data archive:
+     * {@link ClassDataArchive}, prepared first if it is not yet) against {@code bootstrapServers} with
+     * the given guarantee, a free HTTP port and its own temporary state directory, leaving the group
+     * on close.
      */
     public static ServiceProcess start(Path jar, String bootstrapServers, String guarantee, Path stateDir,
-                                       List<String> jvmOptions, List<String> args, Path log) throws IOException {
-        return launch(List.of("-jar", jar.toString()), freePort(), bootstrapServers, guarantee, stateDir, jvmOptions,
-                args, log);
+                                       List<String> jvmOptions, List<String> args, Path log)
+            throws IOException, InterruptedException {
+        Path dir = ClassDataArchive.prepare(jar);
+        return launch(ClassDataArchive.launchArguments(), dir, freePort(), bootstrapServers, guarantee, stateDir,
+                jvmOptions, args, log);
     }
 
     /**
@@ -55,13 +59,13 @@ public final class ServiceProcess implements AutoCloseable {
     public static ServiceProcess startMain(String mainClass, String classPath, int port, String bootstrapServers,
                                            String guarantee, Path stateDir, List<String> jvmOptions, List<String> args,
                                            Path log) throws IOException {
-        return launch(List.of("-cp", classPath, mainClass), port, bootstrapServers, guarantee, stateDir, jvmOptions,
-                args, log);
+        return launch(List.of("-cp", classPath, mainClass), null, port, bootstrapServers, guarantee, stateDir,
+                jvmOptions, args, log);
     }
 
-    private static ServiceProcess launch(List<String> main, int port, String bootstrapServers, String guarantee,
-                                         Path stateDir, List<String> jvmOptions, List<String> args, Path log)
-            throws IOException {
+    private static ServiceProcess launch(List<String> main, Path workingDir, int port, String bootstrapServers,
+                                         String guarantee, Path stateDir, List<String> jvmOptions, List<String> args,
+                                         Path log) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -77,8 +81,12 @@ public final class ServiceProcess implements AutoCloseable {
                 .map(part -> part.length() > 200 ? part.substring(0, 60) + "..." : part).toList()) + "\n",
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         long launched = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        if (workingDir != null) {
+            builder.directory(workingDir.toFile());
+        }
+        Process process = builder.start();
         return new ServiceProcess(process, port, log, launched);
     }
 
