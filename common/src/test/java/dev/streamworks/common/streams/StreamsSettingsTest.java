@@ -35,6 +35,7 @@ class StreamsSettingsTest {
                 .containsEntry(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, true)
                 .containsEntry("restore.consumer.fetch.max.wait.ms", 100)
                 .containsEntry("main.consumer.heartbeat.interval.ms", 500)
+                .containsEntry("main.consumer.retry.backoff.ms", 10)
                 .doesNotContainKey(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG)
                 .doesNotContainKey("group.instance.id")
                 .doesNotContainKey(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)
