@@ -13,6 +13,7 @@ import dev.streamworks.common.query.ProblemErrorController;
 import dev.streamworks.common.query.QueryApiDocs;
 import dev.streamworks.common.query.QueryErrorHandler;
 import dev.streamworks.common.streams.BoundedRocksDbMemory;
+import dev.streamworks.common.streams.CommitPacing;
 import dev.streamworks.common.streams.DeadLetterLimit;
 import dev.streamworks.common.streams.StreamsSettings;
 import dev.streamworks.common.time.EventTime;
@@ -173,6 +174,7 @@ public class StreamworksConfiguration {
                                                                     StreamsState state,
                                                                     StreamworksMetrics metrics,
                                                                     RecordSizing sizing,
+                                                                    CommitPacing.Pacer pacer,
                                                                     Environment environment) {
         Duration closeTimeout = environment.getProperty("streamworks.close-timeout", Duration.class,
                 DEFAULT_CLOSE_TIMEOUT);
@@ -183,6 +185,7 @@ public class StreamworksConfiguration {
             // explicit spring.kafka.streams.properties.* win over the streamworks.* defaults
             StreamsSettings.of(props, applicationId, metrics).forEach(config::putIfAbsent);
             config.put(DeadLetterLimit.CONFIG, sizing.deadLetterLimit);
+            config.put(CommitPacing.CONFIG, pacer);
             factory.setStreamsConfiguration(config);
             factory.setStateListener(state);
             factory.setLeaveGroupOnClose(props.leaveGroupOnClose());
@@ -204,6 +207,33 @@ public class StreamworksConfiguration {
                          KafkaStreamsConfiguration streamsConfig) {
         return new ConsumerLag(() -> Admin.create(kafkaAdmin.getConfigurationProperties()),
                 applicationId(streamsConfig), service.inputs(), Duration.ofSeconds(1));
+    }
+
+    /** The input lag (records) from which a service commits at the catch-up interval ({@link CommitPacing}). */
+    static final long DEFAULT_CATCH_UP_LAG = 50_000;
+
+    /**
+     * Exactly-once commits paced by the inputs' backlog: every {@code streamworks.commit.live-interval}
+     * while caught up, every {@code commit.interval.ms} while the inputs hold at least
+     * {@code streamworks.commit.catch-up-lag} records ({@link CommitPacing}).
+     */
+    @Bean
+    CommitPacing.Pacer commitPacer(ConsumerLag lag, Environment environment) {
+        return new CommitPacing.Pacer(lag::total,
+                environment.getProperty("streamworks.commit.live-interval", Duration.class, StreamsSettings.LIVE_COMMIT_INTERVAL),
+                environment.getProperty("streamworks.commit.catch-up-lag", Long.class, DEFAULT_CATCH_UP_LAG));
+    }
+
+    @Bean
+    MeterBinder commitPacingMeters(CommitPacing.Pacer pacer) {
+        return registry -> {
+            Gauge.builder("streamworks.commit.catching.up", pacer, p -> p.lastCatchingUp() ? 1 : 0)
+                    .description("1 while the inputs hold a backlog and the service commits at the catch-up interval")
+                    .register(registry);
+            Gauge.builder("streamworks.commit.paced.tasks", pacer, CommitPacing.Pacer::pacedTasks)
+                    .description("Tasks that ask for a commit at the live interval while caught up")
+                    .register(registry);
+        };
     }
 
     @Bean

@@ -56,6 +56,15 @@ public final class ConsumerLag implements LagProbe, AutoCloseable {
         return lags.getOrDefault(topic + "-" + partition, -1L);
     }
 
+    /**
+     * The records the inputs hold beyond what the group committed, over every input partition, as
+     * last read; negative until the first reading.
+     */
+    public long total() {
+        Map<String, Long> current = lags;
+        return current.isEmpty() ? -1 : current.values().stream().mapToLong(Long::longValue).sum();
+    }
+
     public synchronized void start() {
         if (scheduler != null) {
             return;
