@@ -159,4 +159,70 @@ final class HopBatch {
             lastTimestamp = 0;
         }
     }
+
+    /**
+     * The batches of every partition of one topic, in the making: each record goes to its
+     * partition's batch, in the order added, and a batch goes to {@code out} when the next record
+     * would take it beyond {@code capBytes} (a record larger than that goes alone), when it reaches
+     * that size, or when flushed.
+     */
+    static final class Packer {
+
+        /** Where a full or flushed batch goes. */
+        @FunctionalInterface
+        interface Out {
+            void send(int partition, byte[] batch, long timestamp);
+        }
+
+        private final Builder[] batches;
+        private final int capBytes;
+        private final Out out;
+        private int pending;
+
+        Packer(int partitions, int capBytes, Out out) {
+            this.batches = new Builder[partitions];
+            for (int p = 0; p < partitions; p++) {
+                batches[p] = new Builder();
+            }
+            this.capBytes = capBytes;
+            this.out = out;
+        }
+
+        void add(int partition, byte[] key, byte[] value, long timestamp, Headers headers) {
+            Builder batch = batches[partition];
+            if (!batch.isEmpty() && batch.bytes() + sizeOf(key, value, headers) > capBytes) {
+                flush(partition);
+            }
+            if (batch.isEmpty()) {
+                pending++;
+            }
+            batch.add(key, value, timestamp, headers);
+            if (batch.bytes() >= capBytes) {
+                flush(partition);
+            }
+        }
+
+        void flush(int partition) {
+            Builder batch = batches[partition];
+            if (batch.isEmpty()) {
+                return;
+            }
+            byte[] bytes = batch.toBytes();
+            long timestamp = batch.lastTimestamp();
+            batch.clear();
+            pending--;
+            out.send(partition, bytes, timestamp);
+        }
+
+        void flushAll() {
+            for (int p = 0; pending > 0 && p < batches.length; p++) {
+                flush(p);
+            }
+        }
+
+        /** Whether no batch holds anything. */
+        boolean isEmpty() {
+            return pending == 0;
+        }
+    }
 }

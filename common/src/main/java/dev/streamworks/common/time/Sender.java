@@ -20,7 +20,7 @@ import java.util.function.IntPredicate;
 /**
  * The last processor before a repartition topic: re-keys each record, stamps it with its channel,
  * read watermark and the sender's watermark ({@link Stamp}), and sends heartbeats (a {@code null}
- * value with a stamp, multicast by {@link HeartbeatPartitioner} to the partitions its key names) so
+ * value with a stamp, added to the batch of each partition it is for) so
  * that every receiving partition hears this channel even when no record of it goes there.
  * <ul>
  *   <li>An input stage (first hop) runs in the task of one input partition: its watermark and each
@@ -93,9 +93,8 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
     private long[] heardAtMs;
     private long lastRoundWm;
     private long lastKeepaliveMs;
-    /** The batch being filled for each partition of the repartition topic. */
-    private HopBatch.Builder[] batches;
-    private int pending;
+    /** The batches being filled for the partitions of the repartition topic. */
+    private HopBatch.Packer batches;
     /** To forward at a commit, outside any processor: Kafka Streams' context and this processor's node. */
     private InternalProcessorContext<?, ?> internal;
     private ProcessorNode<?, ?, ?, ?> node;
@@ -132,11 +131,7 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
         this.lastRecordWallMs = context.currentSystemTimeMs();
         this.lastKeepaliveMs = Long.MIN_VALUE;
         // a task initialized again after a dirty close forgets what it had not sent: that was not committed
-        this.batches = new HopBatch.Builder[targets];
-        for (int p = 0; p < targets; p++) {
-            batches[p] = new HopBatch.Builder();
-        }
-        this.pending = 0;
+        this.batches = new HopBatch.Packer(targets, BATCH_BYTES, this::forwardBatch);
         if (context instanceof InternalProcessorContext<?, ?> kafka && kafka.currentNode() != null) {
             this.internal = kafka;
             this.node = kafka.currentNode(); // set by Kafka Streams around init, as around process
@@ -208,7 +203,7 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
                     && (heard[p].idle() != current.idle() || now - heardAtMs[p] >= heartbeatWallMs));
         }
         // bounds how long a record waits for its batch by the heartbeat period, whatever the commit interval
-        flushAll();
+        batches.flushAll();
     }
 
     /** Whether {@code current} tells a partition that last heard {@code before} anything new. */
@@ -252,41 +247,17 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
 
     /** Adds a record (a heartbeat: a {@code null} value) to the batch of partition {@code target}. */
     private void pack(int target, String key, byte[] value, long timestamp, Headers headers) {
-        byte[] keyBytes = key == null ? null : key.getBytes(StandardCharsets.UTF_8);
-        HopBatch.Builder batch = batches[target];
-        if (!batch.isEmpty() && batch.bytes() + HopBatch.sizeOf(keyBytes, value, headers) > BATCH_BYTES) {
-            flush(target);
-        }
-        if (batch.isEmpty()) {
-            pending++;
-        }
-        batch.add(keyBytes, value, timestamp, headers);
-        if (batch.bytes() >= BATCH_BYTES) {
-            flush(target);
-        }
+        batches.add(target, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, timestamp, headers);
     }
 
-    /** Sends the batch of partition {@code target}, if it holds anything. */
+    /** Sends a batch to partition {@code target}; its key names the partition ({@link HopPartitioner}). */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private void flush(int target) {
-        HopBatch.Builder batch = batches[target];
-        if (batch.isEmpty()) {
-            return;
-        }
-        // the key names the partition (HopPartitioner); the inner records keep their own keys
-        Record out = new Record<>(Integer.toString(target), batch.toBytes(), batch.lastTimestamp(), HopBatch.headers());
-        batch.clear();
-        pending--;
+    private void forwardBatch(int target, byte[] batch, long timestamp) {
+        Record out = new Record<>(Integer.toString(target), batch, timestamp, HopBatch.headers());
         if (localTopic == null) {
             context.forward(out);
         } else {
             context.forward(out, throughChild);
-        }
-    }
-
-    private void flushAll() {
-        for (int p = 0; pending > 0 && p < batches.length; p++) {
-            flush(p);
         }
     }
 
@@ -295,11 +266,11 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
      * current node, with a record context of its own (as a punctuation has), then both restored.
      */
     private void flushAtCommit() {
-        if (pending == 0) {
+        if (batches.isEmpty()) {
             return;
         }
         if (internal == null) {
-            flushAll();
+            batches.flushAll();
             return;
         }
         ProcessorNode<?, ?, ?, ?> currentNode = internal.currentNode();
@@ -308,7 +279,7 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
         internal.setRecordContext(new ProcessorRecordContext(context.currentSystemTimeMs(), -1L, -1, null,
                 new RecordHeaders()));
         try {
-            flushAll();
+            batches.flushAll();
         } finally {
             internal.setCurrentNode(currentNode);
             internal.setRecordContext(currentContext);
