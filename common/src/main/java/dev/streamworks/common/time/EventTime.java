@@ -126,10 +126,16 @@ public final class EventTime {
                                           KeyValueMapper<String, V, KeyValue<String, W>> mapper,
                                           Serde<W> valueSerde, String topic) {
         boolean local = localHop(from);
-        KStream<String, W> sent = in.process(new SenderSupplier<>(from, mapper, topic, local), Named.as(topic + "-send"));
-        KStream<String, W> through = sent.repartition(Repartitioned.with(Serdes.String(), valueSerde).withName(topic)
-                .withNumberOfPartitions(repartitionPartitions())
-                .withStreamPartitioner(new HeartbeatPartitioner<>()));
+        KStream<String, W> sent = in.process(new SenderSupplier<>(from, mapper, topic, local, valueSerde),
+                Named.as(topic + "-send"));
+        // the sender writes batches to the topic (HopBatch): its records and heartbeats in order, per partition
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        KStream<String, byte[]> batches = (KStream) sent;
+        KStream<String, W> through = batches.repartition(Repartitioned.with(Serdes.String(), Serdes.ByteArray())
+                        .withName(topic).withNumberOfPartitions(repartitionPartitions())
+                        .withStreamPartitioner(new HopPartitioner()))
+                .process(HopUnpacker::new, Named.as(topic + "-unpack"))
+                .processValues(() -> new HopDecoder<>(valueSerde), Named.as(topic + "-decode"));
         return local ? through.merge(sent, Named.as(localNode(topic))) : through;
     }
 
@@ -150,6 +156,11 @@ public final class EventTime {
         return topic + "-partition-time-store";
     }
 
+    /** The store by which the sender of {@code topic} hears of each commit ({@link HopBuffer}). */
+    static String hopBufferStore(String topic) {
+        return topic + "-hop-buffer";
+    }
+
     /** The node that merges the records kept local with the topic's, the sender's child for them. */
     static String localNode(String topic) {
         return topic + "-local";
@@ -166,27 +177,31 @@ public final class EventTime {
         private final KeyValueMapper<String, V, KeyValue<String, W>> mapper;
         private final String topic;
         private final boolean local;
+        private final Serde<W> valueSerde;
 
-        SenderSupplier(Stage stage, KeyValueMapper<String, V, KeyValue<String, W>> mapper, String topic, boolean local) {
+        SenderSupplier(Stage stage, KeyValueMapper<String, V, KeyValue<String, W>> mapper, String topic, boolean local,
+                       Serde<W> valueSerde) {
             this.stage = stage;
             this.mapper = mapper;
             this.topic = topic;
             this.local = local;
+            this.valueSerde = valueSerde;
         }
 
         @Override
         public Processor<String, V, String, W> get() {
-            return new Sender<>(EventTime.this, stage, mapper, local ? topic : null);
+            return new Sender<>(EventTime.this, stage, mapper, topic, local ? topic : null, valueSerde.serializer());
         }
 
         @Override
         public Set<StoreBuilder<?>> stores() {
+            StoreBuilder<?> buffer = new HopBuffer.Builder(hopBufferStore(topic));
             if (!local) {
-                return null;
+                return Set.of(buffer);
             }
             // one entry per task (its input partition), rewritten per record: the cache keeps it to
             // one changelog record per commit, committed with the input offsets
-            return Set.of(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(partitionTimeStore(topic)),
+            return Set.of(buffer, Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(partitionTimeStore(topic)),
                     Serdes.Integer(), Serdes.Long()).withCachingEnabled());
         }
     }

@@ -2,20 +2,25 @@ package dev.streamworks.common.time;
 
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.KeyValueMapper;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.internals.InternalProcessorContext;
+import org.apache.kafka.streams.processor.internals.ProcessorNode;
+import org.apache.kafka.streams.processor.internals.ProcessorRecordContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 
+import java.nio.charset.StandardCharsets;
 import java.util.function.IntPredicate;
 
 /**
  * The last processor before a repartition topic: re-keys each record, stamps it with its channel,
  * read watermark and the sender's watermark ({@link Stamp}), and sends heartbeats (a {@code null}
- * value with a stamp, multicast by {@link HeartbeatPartitioner} to the partitions its key names) so
+ * value with a stamp, added to the batch of each partition it is for) so
  * that every receiving partition hears this channel even when no record of it goes there.
  * <ul>
  *   <li>An input stage (first hop) runs in the task of one input partition: its watermark and each
@@ -43,6 +48,13 @@ import java.util.function.IntPredicate;
  * repartition topic too, so its stream time is not its input partition's: the sender takes that
  * from each record (the extractor's {@link InternalHeaders#PARTITION_TIME}), and keeps it in a store
  * for the heartbeats it sends after a restart before its first record.
+ * <p>
+ * What goes through the topic goes in {@link HopBatch batches}: one Kafka record per partition
+ * holding, in order, the records and heartbeats sent to it since the last batch, so the per-record
+ * cost of producing and consuming is paid per batch (docs/semantics.md, "Batched hop"). A batch is
+ * sent when it reaches {@link #BATCH_BYTES}, at each wall-clock heartbeat round, and at every
+ * commit ({@link HopBuffer}), so nothing waits across a commit. The receiving side unpacks each
+ * batch into the records as they would have arrived one by one.
  */
 final class Sender<V, W> implements Processor<String, V, String, W> {
 
@@ -55,6 +67,15 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
     private final boolean idleClose;
     /** With a local hop: the repartition topic's name; {@code null} without. */
     private final String localTopic;
+    private final String topic;
+    private final Serializer<W> valueSerializer;
+
+    /**
+     * A batch is sent once it holds this many bytes; a record larger than this goes alone. Well
+     * under the repartition topics' {@code max.message.bytes}, which leaves at least this much room
+     * beyond twice a valid input (StreamworksProperties#internalRecordBytes).
+     */
+    static final int BATCH_BYTES = 64 * 1024;
 
     private ProcessorContext<String, W> context;
     /** With a local hop: the child for records to other partitions, the child for this one, the stored time. */
@@ -72,13 +93,24 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
     private long[] heardAtMs;
     private long lastRoundWm;
     private long lastKeepaliveMs;
+    /** The batches being filled for the partitions of the repartition topic. */
+    private HopBatch.Packer batches;
+    /** To forward at a commit, outside any processor: Kafka Streams' context and this processor's node. */
+    private InternalProcessorContext<?, ?> internal;
+    private ProcessorNode<?, ?, ?, ?> node;
 
-    /** @param localTopic the repartition topic, with a local hop ({@link EventTime#localHop}); else {@code null} */
-    Sender(EventTime eventTime, Stage stage, KeyValueMapper<String, V, KeyValue<String, W>> mapper, String localTopic) {
+    /**
+     * @param topic      the repartition topic
+     * @param localTopic the repartition topic, with a local hop ({@link EventTime#localHop}); else {@code null}
+     */
+    Sender(EventTime eventTime, Stage stage, KeyValueMapper<String, V, KeyValue<String, W>> mapper, String topic,
+           String localTopic, Serializer<W> valueSerializer) {
         this.eventTime = eventTime;
         this.stage = stage;
         this.mapper = mapper;
+        this.topic = topic;
         this.localTopic = localTopic;
+        this.valueSerializer = valueSerializer;
         EventTimeSettings settings = eventTime.settings();
         this.heartbeatEveryMs = settings.heartbeatEvery().toMillis();
         this.heartbeatWallMs = settings.heartbeatWall().toMillis();
@@ -98,6 +130,14 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
         this.lastRoundWm = Long.MIN_VALUE;
         this.lastRecordWallMs = context.currentSystemTimeMs();
         this.lastKeepaliveMs = Long.MIN_VALUE;
+        // a task initialized again after a dirty close forgets what it had not sent: that was not committed
+        this.batches = new HopBatch.Packer(targets, BATCH_BYTES, this::forwardBatch);
+        if (context instanceof InternalProcessorContext<?, ?> kafka && kafka.currentNode() != null) {
+            this.internal = kafka;
+            this.node = kafka.currentNode(); // set by Kafka Streams around init, as around process
+        }
+        HopBuffer buffer = context.getStateStore(EventTime.hopBufferStore(topic));
+        buffer.onFlush(this::flushAtCommit);
         if (localTopic != null) {
             this.throughChild = EventTime.throughNode(localTopic);
             this.localChild = EventTime.localNode(localTopic);
@@ -134,10 +174,12 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
         }
         int target = HeartbeatPartitioner.partitionOf(mapped.key, heard.length);
         Record<String, W> out = new Record<>(mapped.key, mapped.value, record.timestamp(), stamp.writeTo(headers));
-        if (localTopic == null) {
-            context.forward(out);
-        } else {
-            context.forward(out, target == partition ? localChild : throughChild);
+        if (localTopic != null && target == partition) {
+            context.forward(out, localChild);
+        } else if (target >= 0) {
+            // a null key (target -1) goes nowhere: the DSL drops it before a repartition topic
+            pack(target, out.key(), out.value() == null ? null
+                    : valueSerializer.serialize(topic, out.headers(), out.value()), out.timestamp(), out.headers());
         }
         if (target >= 0) {
             heard[target] = stamp;
@@ -160,6 +202,8 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
             send(current, now, p -> heard[p] == null || news(heard[p], current)
                     && (heard[p].idle() != current.idle() || now - heardAtMs[p] >= heartbeatWallMs));
         }
+        // bounds how long a record waits for its batch by the heartbeat period, whatever the commit interval
+        batches.flushAll();
     }
 
     /** Whether {@code current} tells a partition that last heard {@code before} anything new. */
@@ -184,34 +228,61 @@ final class Sender<V, W> implements Processor<String, V, String, W> {
      * with a local hop, to this task's own partition straight to its receiver.
      */
     private void send(Stamp stamp, long now, IntPredicate to) {
-        StringBuilder targets = new StringBuilder();
-        int count = 0;
-        boolean own = false;
+        long timestamp = Math.max(0, stamp.wm());
+        Headers headers = null;
         for (int p = 0; p < heard.length; p++) {
             if (to.test(p)) {
                 heard[p] = stamp;
                 heardAtMs[p] = now;
                 if (localTopic != null && p == partition) {
-                    own = true;
+                    context.forward(new Record<>(String.valueOf(partition), null, timestamp,
+                            stamp.writeTo(new RecordHeaders())), localChild);
                 } else {
-                    targets.append(count++ == 0 ? "" : ",").append(p);
+                    headers = headers == null ? stamp.writeTo(new RecordHeaders()) : headers;
+                    pack(p, null, null, timestamp, headers);
                 }
             }
         }
-        long timestamp = Math.max(0, stamp.wm());
-        if (own) {
-            context.forward(new Record<>(String.valueOf(partition), null, timestamp, stamp.writeTo(new RecordHeaders())),
-                    localChild);
+    }
+
+    /** Adds a record (a heartbeat: a {@code null} value) to the batch of partition {@code target}. */
+    private void pack(int target, String key, byte[] value, long timestamp, Headers headers) {
+        batches.add(target, key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, timestamp, headers);
+    }
+
+    /** Sends a batch to partition {@code target}; its key names the partition ({@link HopPartitioner}). */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private void forwardBatch(int target, byte[] batch, long timestamp) {
+        Record out = new Record<>(Integer.toString(target), batch, timestamp, HopBatch.headers());
+        if (localTopic == null) {
+            context.forward(out);
+        } else {
+            context.forward(out, throughChild);
         }
-        if (count == 0) {
+    }
+
+    /**
+     * The flush at a commit ({@link HopBuffer}): outside any processor, so this one is made the
+     * current node, with a record context of its own (as a punctuation has), then both restored.
+     */
+    private void flushAtCommit() {
+        if (batches.isEmpty()) {
             return;
         }
-        String key = count == heard.length ? HeartbeatPartitioner.EVERY_PARTITION : targets.toString();
-        Record<String, W> heartbeat = new Record<>(key, null, timestamp, stamp.writeTo(new RecordHeaders()));
-        if (localTopic == null) {
-            context.forward(heartbeat);
-        } else {
-            context.forward(heartbeat, throughChild);
+        if (internal == null) {
+            batches.flushAll();
+            return;
+        }
+        ProcessorNode<?, ?, ?, ?> currentNode = internal.currentNode();
+        ProcessorRecordContext currentContext = internal.recordContext();
+        internal.setCurrentNode(node);
+        internal.setRecordContext(new ProcessorRecordContext(context.currentSystemTimeMs(), -1L, -1, null,
+                new RecordHeaders()));
+        try {
+            batches.flushAll();
+        } finally {
+            internal.setCurrentNode(currentNode);
+            internal.setRecordContext(currentContext);
         }
     }
 

@@ -10,7 +10,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
@@ -100,9 +99,9 @@ class LocalHopIT {
                 assertThat(record.stamp().rwm()).as("%s, seed %d", record, seed).isEqualTo(rwms.get(index));
                 assertThat(record.originKey()).isEqualTo(records.get(index).key());
             }
-            try (KafkaClients.Reader reader = kafka.reader(repartition)) {
+            try (HopReader reader = new HopReader(bootstrap, repartition)) {
                 await().atMost(WAIT).untilAsserted(() -> assertThat(reader.poll().stream()
-                        .filter(record -> record.value() != null).map(ConsumerRecord::value).toList())
+                        .filter(record -> record.value() != null).map(HopReader.Unpacked::value).toList())
                         .as("only the records that move are written, seed %d", seed)
                         .containsExactlyInAnyOrderElementsOf(moving));
                 Map<TopicPartition, Long> ends = new HashMap<>();
@@ -116,7 +115,7 @@ class LocalHopIT {
                     await().atMost(WAIT).untilAsserted(() -> assertThat(reader.poll().stream()
                                     .filter(record -> record.partition() == 1
                                             && record.offset() >= ends.get(new TopicPartition(repartition, 1)))
-                                    .map(record -> Stamp.of(record.headers()))
+                                    .map(HopReader.Unpacked::stamp)
                                     .filter(stamp -> stamp != null && stamp.heartbeat()
                                             && stamp.channel() == stage.channel(0)))
                             .as("heartbeats of channel 0 after the restart, seed %d", seed)

@@ -7,6 +7,7 @@ import dev.streamworks.common.testing.TestTimes;
 import dev.streamworks.common.testing.TopologyDriver;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -24,6 +25,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -123,9 +125,12 @@ class LocalHopTest {
     }
 
     private List<String> repartitioned() {
-        return driver.createOutputTopic(REPARTITION, new StringDeserializer(), new StringDeserializer())
-                .readRecordsToList().stream().filter(record -> record.value() != null)
-                .map(record -> record.key() + "=" + record.value()).toList();
+        // the topic holds batches: each record in them, in order
+        return driver.createOutputTopic(REPARTITION, new StringDeserializer(), new ByteArrayDeserializer())
+                .readRecordsToList().stream().flatMap(batch -> HopBatch.read(batch.value()).stream())
+                .filter(record -> record.value() != null)
+                .map(record -> new String(record.key(), StandardCharsets.UTF_8) + "="
+                        + new String(record.value(), StandardCharsets.UTF_8)).toList();
     }
 
     @Test
@@ -155,10 +160,11 @@ class LocalHopTest {
 
         assertThat(merged).hasSize(1);
         assertThat(nodes(merged.iterator().next())).contains("source", TOPIC + "-send", TOPIC + "-repartition-filter",
-                TOPIC + "-repartition-sink", TOPIC + "-repartition-source", TOPIC + "-local", "receive", "capture");
+                TOPIC + "-repartition-sink", TOPIC + "-repartition-source", TOPIC + "-unpack", TOPIC + "-decode",
+                TOPIC + "-local", "receive", "capture");
         assertThat(merged.iterator().next().nodes()).filteredOn(node -> node.name().equals(TOPIC + "-send"))
                 .singleElement().satisfies(node -> assertThat(((TopologyDescription.Processor) node).stores())
-                        .containsExactly(EventTime.partitionTimeStore(TOPIC)));
+                        .containsExactlyInAnyOrder(EventTime.partitionTimeStore(TOPIC), EventTime.hopBufferStore(TOPIC)));
         assertThat(split).hasSize(2);
         assertThat(split).allSatisfy(subtopology -> assertThat(nodes(subtopology)).doesNotContain(TOPIC + "-local"));
     }
