@@ -129,6 +129,28 @@ class CommitPacingTest {
     }
 
     @Test
+    void shouldAskOncePerLiveIntervalForAllTheTasksOfAStreamThread() {
+        // a thread commits all its tasks at once; their punctuations fire at their own phases
+        ProcessorSupplier<String, String, String, String> wrapped =
+                wrapper(pacer).wrapProcessorSupplier("node", supplier);
+        List<MockProcessorContext<String, String>> tasks = new ArrayList<>();
+        for (int partition = 0; partition < 3; partition++) {
+            MockProcessorContext<String, String> context = context(new TaskId(0, partition));
+            wrapped.get().init(context);
+            tasks.add(context);
+        }
+        lag.set(0);
+
+        tasks.get(0).scheduledPunctuators().get(0).getPunctuator().punctuate(1_000);
+        tasks.get(1).scheduledPunctuators().get(0).getPunctuator().punctuate(1_030);
+        tasks.get(2).scheduledPunctuators().get(0).getPunctuator().punctuate(1_099);
+        assertThat(tasks).extracting(MockProcessorContext::committed).containsExactly(true, false, false);
+
+        tasks.get(1).scheduledPunctuators().get(0).getPunctuator().punctuate(1_130);
+        assertThat(tasks.get(1).committed()).as("a live interval after the last ask").isTrue();
+    }
+
+    @Test
     void shouldPaceEachTaskApart() {
         ProcessorSupplier<String, String, String, String> wrapped =
                 wrapper(pacer).wrapProcessorSupplier("node", supplier);
