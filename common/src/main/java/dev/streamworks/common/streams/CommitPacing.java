@@ -199,21 +199,44 @@ public final class CommitPacing implements ProcessorWrapper {
         Cancellable schedule(Duration interval, PunctuationType type, Punctuator punctuator);
     }
 
-    private static final class PacedProcessor<KIn, VIn, KOut, VOut> implements Processor<KIn, VIn, KOut, VOut> {
+    /** A wrapped processor's part in the pacing: the task it paces, when it is the task's first processor. */
+    private static final class Pacing {
 
-        private final Processor<KIn, VIn, KOut, VOut> delegate;
         private final Pacer pacer;
         private TaskId owned;
 
+        Pacing(Pacer pacer) {
+            this.pacer = pacer;
+        }
+
+        void start(TaskId task, Scheduler scheduler, Runnable commit) {
+            owned = pacer.pace(task, scheduler, commit);
+        }
+
+        void close(Runnable closeProcessor) {
+            try {
+                closeProcessor.run();
+            } finally {
+                pacer.release(owned);
+                owned = null;
+            }
+        }
+    }
+
+    private static final class PacedProcessor<KIn, VIn, KOut, VOut> implements Processor<KIn, VIn, KOut, VOut> {
+
+        private final Processor<KIn, VIn, KOut, VOut> delegate;
+        private final Pacing pacing;
+
         PacedProcessor(Processor<KIn, VIn, KOut, VOut> delegate, Pacer pacer) {
             this.delegate = delegate;
-            this.pacer = pacer;
+            this.pacing = new Pacing(pacer);
         }
 
         @Override
         public void init(ProcessorContext<KOut, VOut> context) {
             delegate.init(context);
-            owned = pacer.pace(context.taskId(), context::schedule, context::commit);
+            pacing.start(context.taskId(), context::schedule, context::commit);
         }
 
         @Override
@@ -223,30 +246,24 @@ public final class CommitPacing implements ProcessorWrapper {
 
         @Override
         public void close() {
-            try {
-                delegate.close();
-            } finally {
-                pacer.release(owned);
-                owned = null;
-            }
+            pacing.close(delegate::close);
         }
     }
 
     private static final class PacedFixedKeyProcessor<KIn, VIn, VOut> implements FixedKeyProcessor<KIn, VIn, VOut> {
 
         private final FixedKeyProcessor<KIn, VIn, VOut> delegate;
-        private final Pacer pacer;
-        private TaskId owned;
+        private final Pacing pacing;
 
         PacedFixedKeyProcessor(FixedKeyProcessor<KIn, VIn, VOut> delegate, Pacer pacer) {
             this.delegate = delegate;
-            this.pacer = pacer;
+            this.pacing = new Pacing(pacer);
         }
 
         @Override
         public void init(FixedKeyProcessorContext<KIn, VOut> context) {
             delegate.init(context);
-            owned = pacer.pace(context.taskId(), context::schedule, context::commit);
+            pacing.start(context.taskId(), context::schedule, context::commit);
         }
 
         @Override
@@ -256,12 +273,7 @@ public final class CommitPacing implements ProcessorWrapper {
 
         @Override
         public void close() {
-            try {
-                delegate.close();
-            } finally {
-                pacer.release(owned);
-                owned = null;
-            }
+            pacing.close(delegate::close);
         }
     }
 }
