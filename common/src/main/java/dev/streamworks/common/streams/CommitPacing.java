@@ -35,8 +35,9 @@ import java.util.function.LongSupplier;
  * Kafka Streams commits a stream thread's tasks every {@code commit.interval.ms}, or sooner when a
  * task asks ({@code ProcessorContext#commit}). This {@link ProcessorWrapper} ({@code
  * processor.wrapper.class}, KIP-1112: every processor of the topology is built through it) gives
- * the first processor initialized in each task a wall-clock punctuation at the live interval that
- * asks for a commit unless the inputs hold a backlog. Nothing else changes: the wrapped processors
+ * the first processor initialized in each task a wall-clock punctuation (every quarter of the live
+ * interval) that asks for a commit when its thread last asked a live interval ago or more, unless
+ * the inputs hold a backlog. Nothing else changes: the wrapped processors
  * run as they are, with their stores.
  * <p>
  * The backlog is the consumer lag of the input topics as {@link dev.streamworks.common.ops.ConsumerLag}
@@ -139,6 +140,11 @@ public final class CommitPacing implements ProcessorWrapper {
             return now;
         }
 
+        /** How often each task's punctuation runs: a quarter of the live interval (at least 1 ms). */
+        Duration tickInterval() {
+            return Duration.ofMillis(Math.max(1, liveInterval.toMillis() / 4));
+        }
+
         /** The last decision of {@link #catchingUp()}, without reading the lag. */
         public boolean lastCatchingUp() {
             return catchingUp;
@@ -161,7 +167,8 @@ public final class CommitPacing implements ProcessorWrapper {
                 return null;
             }
             try {
-                scheduler.schedule(liveInterval, PunctuationType.WALL_CLOCK_TIME, now -> tick(now, commit));
+                // a quarter of the interval: the thread asks within a quarter interval of its due time
+                scheduler.schedule(tickInterval(), PunctuationType.WALL_CLOCK_TIME, now -> tick(now, commit));
                 return task;
             } catch (UnsupportedOperationException globalProcessor) {
                 paced.remove(task);
@@ -176,8 +183,8 @@ public final class CommitPacing implements ProcessorWrapper {
         }
 
         /**
-         * The punctuation: ask for a commit unless catching up or this stream thread asked less than
-         * a live interval ago. A thread commits all its tasks at once, and each task has its own
+         * The punctuation (every quarter of the live interval): ask for a commit unless catching up
+         * or this stream thread asked less than a live interval ago. A thread commits all its tasks at once, and each task has its own
          * punctuation, at its own phase: without the second condition a thread of six tasks would
          * commit up to six times per interval.
          */

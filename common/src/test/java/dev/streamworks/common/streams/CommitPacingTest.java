@@ -97,7 +97,7 @@ class CommitPacingTest {
         two.init(second);
 
         assertThat(first.scheduledPunctuators()).singleElement().satisfies(punctuation -> {
-            assertThat(punctuation.getInterval()).isEqualTo(Duration.ofMillis(100));
+            assertThat(punctuation.getInterval()).as("a quarter of the live interval").isEqualTo(Duration.ofMillis(25));
             assertThat(punctuation.getType()).isEqualTo(PunctuationType.WALL_CLOCK_TIME);
         });
         assertThat(second.scheduledPunctuators()).as("one punctuation per task").isEmpty();
